@@ -1,0 +1,19 @@
+namespace Bulwark.Findings;
+
+/// <summary>Everything one scan produced.</summary>
+public sealed class ScanResult
+{
+    public required IReadOnlyList<Finding> Findings { get; init; }
+
+    public required IReadOnlyList<Finding> Suppressed { get; init; }
+
+    public required IReadOnlyList<InputError> Errors { get; init; }
+
+    public int FileCount { get; init; }
+
+    public int ObjectCount { get; init; }
+
+    public bool HasInputErrors => Errors.Any(e => e.Level == InputErrorLevel.Error);
+
+    public bool Fails(Severity threshold) => Findings.Any(f => f.Severity >= threshold);
+}

@@ -1,0 +1,105 @@
+using Bulwark.Findings;
+using k8s.Models;
+
+namespace Bulwark.Model;
+
+/// <summary>
+/// All objects of one scan, with the derived views rules share (pod templates, objects by kind, service
+/// accounts, namespaces). Views are computed once, on first use.
+/// </summary>
+public sealed class Inventory
+{
+    private readonly object _gate = new();
+    private IReadOnlyList<PodTemplate>? _podTemplates;
+    private ILookup<string, KubeObject>? _byKind;
+    private List<InputError>? _conversionErrors;
+
+    public Inventory(IReadOnlyList<KubeObject> objects) => Objects = objects;
+
+    public IReadOnlyList<KubeObject> Objects { get; }
+
+    /// <summary>Type errors met while building typed views (wrong field types), reported as input errors.</summary>
+    public IReadOnlyList<InputError> ConversionErrors
+    {
+        get
+        {
+            _ = PodTemplates;
+            return _conversionErrors ?? [];
+        }
+    }
+
+    /// <summary>Every pod an object in the input runs.</summary>
+    public IReadOnlyList<PodTemplate> PodTemplates
+    {
+        get
+        {
+            if (_podTemplates is not null)
+            {
+                return _podTemplates;
+            }
+
+            lock (_gate)
+            {
+                return _podTemplates ??= BuildPodTemplates();
+            }
+        }
+    }
+
+    public IEnumerable<KubeObject> OfKind(string kind)
+    {
+        _byKind ??= Objects.ToLookup(o => o.Kind, StringComparer.Ordinal);
+        return _byKind[kind];
+    }
+
+    /// <summary>Objects of a kind in a group ("" for core).</summary>
+    public IEnumerable<KubeObject> OfKind(string group, string kind) => OfKind(kind).Where(o => o.Group == group);
+
+    /// <summary>Converts an object to a typed model once and caches it; null when it does not convert.</summary>
+    public static T? Typed<T>(KubeObject obj)
+        where T : class
+    {
+        lock (obj.Views)
+        {
+            if (obj.Views.TryGetValue(typeof(T), out var cached))
+            {
+                return (T?)cached;
+            }
+
+            TypedConverter.TryConvert<T>(obj.Root, out var value, out _, out _);
+            obj.Views[typeof(T)] = value;
+            return value;
+        }
+    }
+
+    /// <summary>The ServiceAccount object for a pod's service account, if the input has it.</summary>
+    public KubeObject? FindServiceAccount(string? @namespace, string name) =>
+        OfKind(string.Empty, "ServiceAccount").FirstOrDefault(sa => sa.Name == name && sa.Namespace == @namespace);
+
+    /// <summary>The Namespace object of a name, if the input has it.</summary>
+    public KubeObject? FindNamespace(string name) =>
+        OfKind(string.Empty, "Namespace").FirstOrDefault(ns => ns.Name == name);
+
+    private List<PodTemplate> BuildPodTemplates()
+    {
+        var list = new List<PodTemplate>();
+        foreach (var obj in Objects)
+        {
+            var pod = PodTemplateLocator.Build(obj, out var pointer, out var message);
+            if (pod is not null)
+            {
+                list.Add(pod);
+            }
+            else if (message is not null)
+            {
+                var node = obj.Root.Find(pointer!, out _);
+                (_conversionErrors ??= new()).Add(new InputError(obj.Origin.File.Path, node.Start.Line, node.Start.Column, "schema",
+                    $"{obj.Kind} \"{obj.Name}\": field {pointer} has the wrong type ({message}); its pod is not checked"));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Shortcut for rules that need a V1ServiceAccount.</summary>
+    public static V1ServiceAccount? ServiceAccount(KubeObject obj) => Typed<V1ServiceAccount>(obj);
+}

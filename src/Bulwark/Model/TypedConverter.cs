@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Bulwark.Loading;
+using k8s;
+
+namespace Bulwark.Model;
+
+/// <summary>
+/// Turns a node subtree into the Kubernetes client's typed model (V1PodSpec, V1Role, ...), through JSON and with
+/// the client's own serializer settings, so Bulwark never re-models Kubernetes by hand.
+/// </summary>
+public static class TypedConverter
+{
+    private static readonly JsonSerializerOptions Options = CaptureClientOptions();
+
+    /// <summary>Converts a node to T. On a type error, returns false with the pointer (relative to the node) and a message.</summary>
+    public static bool TryConvert<T>(Node node, out T? value, out string errorPointer, out string errorMessage)
+        where T : class
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(node, writer);
+        }
+
+        try
+        {
+            value = JsonSerializer.Deserialize<T>(buffer.WrittenSpan, Options);
+            errorPointer = string.Empty;
+            errorMessage = string.Empty;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            value = null;
+            errorPointer = PointerFromJsonPath(ex.Path);
+            errorMessage = Describe(ex);
+            return false;
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or ArgumentException)
+        {
+            value = null;
+            errorPointer = string.Empty;
+            errorMessage = ex.Message;
+            return false;
+        }
+    }
+
+    /// <summary>Writes a node as JSON, typing scalars as Kubernetes' YAML decoder does.</summary>
+    public static void Write(Node node, Utf8JsonWriter writer)
+    {
+        switch (node)
+        {
+            case MappingNode map:
+                writer.WriteStartObject();
+                foreach (var entry in map.Entries)
+                {
+                    writer.WritePropertyName(entry.Key.Value);
+                    Write(entry.Value, writer);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case SequenceNode seq:
+                writer.WriteStartArray();
+                foreach (var item in seq.Items)
+                {
+                    Write(item, writer);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case ScalarNode scalar:
+                WriteScalar(scalar, writer);
+                break;
+        }
+    }
+
+    private static void WriteScalar(ScalarNode scalar, Utf8JsonWriter writer)
+    {
+        switch (scalar.Kind)
+        {
+            case ScalarKind.Null:
+                writer.WriteNullValue();
+                break;
+            case ScalarKind.Bool:
+                writer.WriteBooleanValue(ScalarResolver.ToBool(scalar.Value));
+                break;
+            case ScalarKind.Int when ScalarResolver.TryParseInt(scalar.Value, out var l):
+                writer.WriteNumberValue(l);
+                break;
+            case ScalarKind.Float when ScalarResolver.TryParseFloat(scalar.Value, out var d) && double.IsFinite(d):
+                if (d == Math.Floor(d) && Math.Abs(d) < 1e15)
+                {
+                    writer.WriteNumberValue((long)d); // YAML "1e3" is the JSON number 1000, as sigs.k8s.io/yaml writes it
+                }
+                else
+                {
+                    writer.WriteNumberValue(d);
+                }
+
+                break;
+            default:
+                writer.WriteStringValue(scalar.Value);
+                break;
+        }
+    }
+
+    private static string Describe(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        return message.Replace("System.", string.Empty, StringComparison.Ordinal).Replace("k8s.Models.", string.Empty, StringComparison.Ordinal).TrimEnd('.');
+    }
+
+    /// <summary>Turns System.Text.Json's "$.containers[0].securityContext" into "/containers/0/securityContext".</summary>
+    internal static string PointerFromJsonPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return string.Empty;
+        }
+
+        var result = new System.Text.StringBuilder();
+        var i = path.StartsWith('$') ? 1 : 0;
+        while (i < path.Length)
+        {
+            if (path[i] == '.')
+            {
+                var end = i + 1;
+                while (end < path.Length && path[end] != '.' && path[end] != '[')
+                {
+                    end++;
+                }
+
+                result.Append('/').Append(JsonPointer.Escape(path[(i + 1)..end]));
+                i = end;
+            }
+            else if (path[i] == '[')
+            {
+                var end = path.IndexOf(']', i);
+                if (end < 0)
+                {
+                    break;
+                }
+
+                var inner = path[(i + 1)..end].Trim('\'');
+                result.Append('/').Append(JsonPointer.Escape(inner));
+                i = end + 1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return result.ToString();
+    }
+
+    private static JsonSerializerOptions CaptureClientOptions()
+    {
+        JsonSerializerOptions? captured = null;
+        KubernetesJson.AddJsonOptions(options => captured = options);
+        return captured ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    }
+
+    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
