@@ -15,5 +15,5 @@ public sealed class ScanResult
 
     public bool HasInputErrors => Errors.Any(e => e.Level == InputErrorLevel.Error);
 
-    public bool Fails(Severity threshold) => Findings.Any(f => f.Severity >= threshold);
+    public bool Fails(Severity? threshold) => threshold is { } t && Findings.Any(f => f.Severity >= t);
 }
