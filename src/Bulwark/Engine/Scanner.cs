@@ -56,7 +56,7 @@ public sealed class Scanner
         var perRule = new IReadOnlyList<Violation>[rules.Count];
         Parallel.For(0, rules.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var context = new RuleContext(rules[i], inventory, _config);
+            var context = new RuleContext(rules[i], inventory, _config) { Today = _options.Today };
             rules[i].Check(context);
             perRule[i] = context.Violations;
         });

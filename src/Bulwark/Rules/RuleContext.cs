@@ -27,6 +27,9 @@ public sealed class RuleContext
 
     public RuleParameters Parameters => Config.Parameters;
 
+    /// <summary>The scan's date (ScanOptions.Today), for rules that compare expiry dates.</summary>
+    public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
+
     public IReadOnlyList<Violation> Violations => _violations;
 
     /// <summary>Reports a violation at a field of an object (pointer relative to the object).</summary>
