@@ -121,7 +121,9 @@ public sealed class Scanner
         {
             Rule = rule.Id,
             Title = rule.Info.Title,
-            Severity = SeverityOf(rule),
+            Severity = _config.Rules.TryGetValue(rule.Id, out var setting) && setting.Severity is { } configured
+                ? configured
+                : v.Severity ?? rule.Info.Severity,
             Controls = rule.Info.Controls,
             Message = v.Message,
             Object = v.Ref,

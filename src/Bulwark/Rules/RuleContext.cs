@@ -5,7 +5,11 @@ using Bulwark.Model;
 namespace Bulwark.Rules;
 
 /// <summary>A violation as a rule reports it, before the engine locates and filters it.</summary>
-public sealed record Violation(KubeObject? Object, ObjectRef Ref, string Pointer, string Message, string? Container, Fix? Fix, Location? Location);
+public sealed record Violation(KubeObject? Object, ObjectRef Ref, string Pointer, string Message, string? Container, Fix? Fix, Location? Location)
+{
+    /// <summary>A severity for this violation only, for rules whose severity depends on what they found; a severity configured for the rule still wins.</summary>
+    public Severity? Severity { get; init; }
+}
 
 /// <summary>What a rule sees: the inventory, the parameters from .bulwark.yaml, and a place to report.</summary>
 public sealed class RuleContext
@@ -35,6 +39,10 @@ public sealed class RuleContext
     /// <summary>Reports a violation at a field of an object (pointer relative to the object).</summary>
     public void Report(KubeObject obj, string pointer, string message, string? container = null, Fix? fix = null) =>
         _violations.Add(new Violation(obj, obj.Ref, pointer, message, container, fix, null));
+
+    /// <summary>Reports a violation at a field of an object with a severity of its own (instead of the rule's default).</summary>
+    public void Report(KubeObject obj, string pointer, string message, Severity severity, Fix? fix = null) =>
+        _violations.Add(new Violation(obj, obj.Ref, pointer, message, null, fix, null) { Severity = severity });
 
     /// <summary>Reports a violation about a container of a pod.</summary>
     public void Report(PodTemplate pod, ContainerView container, string pointer, string message, Fix? fix = null) =>
