@@ -148,6 +148,9 @@ public sealed class ScanCommand : Command
         IReportRenderer renderer = format switch
         {
             "json" => new JsonReport(),
+            "sarif" => new SarifReport(),
+            "junit" => new JUnitReport(),
+            "markdown" => new MarkdownReport(),
             _ => new Rendering.TableReport(toTerminal),
         };
         renderer.Render(result, context, writer);

@@ -14,6 +14,9 @@ public sealed record ReportContext
     public bool ShowSuppressed { get; init; }
 
     public string ToolVersion { get; init; } = ToolInfo.Version;
+
+    /// <summary>The folder file paths are made relative to (SARIF URIs); the current directory by default.</summary>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
 }
 
 public static class ToolInfo
