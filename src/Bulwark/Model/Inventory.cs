@@ -93,7 +93,7 @@ public sealed class Inventory
             {
                 var node = obj.Root.Find(pointer!, out _);
                 (_conversionErrors ??= new()).Add(new InputError(obj.Origin.File.Path, node.Start.Line, node.Start.Column, "schema",
-                    $"{obj.Kind} \"{obj.Name}\": field {pointer} has the wrong type ({message}); its pod is not checked"));
+                    $"{obj.Kind} \"{obj.Name}\": {pointer}: wrong type, {message} (the API server would reject it); the pod rules skip this object"));
             }
         }
 

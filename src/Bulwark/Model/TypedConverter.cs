@@ -109,15 +109,32 @@ public static class TypedConverter
 
     private static string Describe(JsonException ex)
     {
+        // System.Text.Json says "The JSON value could not be converted to Nullable`1[Int64]"; say it in Kubernetes' terms.
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0)
+        const string marker = "could not be converted to ";
+        var at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
         {
-            message = message[..cut];
+            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            return (cut > 0 ? message[..cut] : message).TrimEnd('.');
         }
 
-        return message.Replace("System.", string.Empty, StringComparison.Ordinal).Replace("k8s.Models.", string.Empty, StringComparison.Ordinal).TrimEnd('.');
+        var typeName = message[(at + marker.Length)..];
+        var end = typeName.IndexOf(". Path:", StringComparison.Ordinal);
+        typeName = end >= 0 ? typeName[..end] : typeName.TrimEnd('.');
+        return "expected " + KubernetesTypeWord(typeName);
     }
+
+    private static string KubernetesTypeWord(string dotnetType) => dotnetType switch
+    {
+        _ when dotnetType.Contains("Int64", StringComparison.Ordinal) || dotnetType.Contains("Int32", StringComparison.Ordinal) => "an integer",
+        _ when dotnetType.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+        _ when dotnetType.Contains("Double", StringComparison.Ordinal) => "a number",
+        _ when dotnetType.Contains("IntOrString", StringComparison.Ordinal) => "an integer or a string",
+        _ when dotnetType.Contains("String", StringComparison.Ordinal) && !dotnetType.Contains("IDictionary", StringComparison.Ordinal) && !dotnetType.Contains("IList", StringComparison.Ordinal) => "a string",
+        _ when dotnetType.Contains("IList", StringComparison.Ordinal) => "a list",
+        _ => "an object",
+    };
 
     /// <summary>Turns System.Text.Json's "$.containers[0].securityContext" into "/containers/0/securityContext".</summary>
     internal static string PointerFromJsonPath(string? path)
