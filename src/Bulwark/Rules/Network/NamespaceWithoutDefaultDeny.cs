@@ -22,8 +22,10 @@ public sealed class NamespaceWithoutDefaultDeny : Rule
         Controls = ["NET-1"],
         Rationale = "Without a default-deny policy every pod of the namespace accepts traffic from, and sends traffic to, anywhere; allow rules then have nothing to narrow. " +
             "A direction counts as denied by default when a NetworkPolicy of the namespace selects all pods (podSelector {}), has the direction in its policyTypes and no rule for it; policyTypes is defaulted as the API server does (absent or empty: Ingress, plus Egress only when the policy has egress rules), and a policy that allows everything (ingress: [{}]) is not a default deny. " +
-            "Namespaces are those of the workloads and Namespace objects in the input; workloads and policies without a namespace form one bucket (they land in kubectl's namespace at apply time). Calico and Cilium policies are not evaluated; the message says when the namespace has some.",
+            "Namespaces are those of the workloads and Namespace objects in the input; workloads and policies without a namespace form one bucket (they land in kubectl's namespace at apply time). Calico and Cilium policies are not evaluated; the message says when the namespace has some. " +
+            "A missing podSelector selects every pod, as the API server decodes it (the OpenAPI schema calls it required, but nothing rejects its absence). The finding is high instead of medium in the namespaces listed in the sensitiveNamespaces parameter.",
         Remediation = "Add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules to the namespace, then allow the traffic each workload needs (including DNS egress).",
+        Parameters = ["sensitiveNamespaces"],
     };
 
     public override void Check(RuleContext context)
@@ -100,7 +102,15 @@ public sealed class NamespaceWithoutDefaultDeny : Rule
                 ? $" ({string.Join(", ", others)} not evaluated)"
                 : string.Empty;
             var pointer = target.Kind == "Namespace" && target.Group.Length == 0 ? "/metadata/name" : "/metadata/namespace";
-            context.Report(target, pointer, $"{name} has no default-deny NetworkPolicy for {missing}{note}");
+            var message = $"{name} has no default-deny NetworkPolicy for {missing}{note}";
+            if (context.Parameters.SensitiveNamespaces.Contains(key))
+            {
+                context.Report(target, pointer, message + "; it is listed as a sensitive namespace", Severity.High);
+            }
+            else
+            {
+                context.Report(target, pointer, message);
+            }
         }
     }
 
@@ -132,7 +142,7 @@ public sealed class NamespaceWithoutDefaultDeny : Rule
 
     private static bool SelectsAll(Node? selector) => selector switch
     {
-        null => false, // podSelector is required; a policy without one is invalid
+        null => true, // the API server decodes a missing podSelector as the empty selector: every pod
         ScalarNode s => s.IsNull,
         MappingNode m => IsEmpty(m.Get("matchLabels")) && IsEmpty(m.Get("matchExpressions")),
         _ => false,
