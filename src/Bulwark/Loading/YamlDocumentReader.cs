@@ -14,7 +14,9 @@ public sealed class YamlDocumentReader
     private const string StringTag = "tag:yaml.org,2002:str";
     private readonly string _file;
     private readonly LoadLimits _limits;
+    private const int MaxSharedLength = 128;
     private readonly List<InputError> _errors;
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 
     public YamlDocumentReader(string file, LoadLimits limits, List<InputError> errors)
     {
@@ -143,6 +145,8 @@ public sealed class YamlDocumentReader
                     var frame = stack.Pop();
                     completed = frame.Node;
                     anchor = frame.Anchor;
+                    (completed as MappingNode)?.Seal();
+                    (completed as SequenceNode)?.Seal();
                     break;
             }
 
@@ -254,7 +258,27 @@ public sealed class YamlDocumentReader
         }
     }
 
-    private static ScalarNode MakeScalar(Scalar scalar)
+    /// <summary>
+    /// One string instance per distinct short scalar text in a file: manifests repeat the same keys and values
+    /// (name, image, TCP, ...) thousands of times, and sharing them keeps large inventories small.
+    /// </summary>
+    private string Share(string value)
+    {
+        if (value.Length > MaxSharedLength)
+        {
+            return value;
+        }
+
+        if (_strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        _strings.Add(value, value);
+        return value;
+    }
+
+    private ScalarNode MakeScalar(Scalar scalar)
     {
         var quoted = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
         ScalarKind kind;
@@ -272,7 +296,7 @@ public sealed class YamlDocumentReader
             kind = ScalarResolver.Resolve(scalar.Value);
         }
 
-        return new ScalarNode(scalar.Value, kind, quoted, At(scalar.Start));
+        return new ScalarNode(Share(scalar.Value), kind, quoted, At(scalar.Start));
     }
 
     private static Position At(Mark mark) => new((int)mark.Line, (int)mark.Column);

@@ -81,19 +81,34 @@ public sealed class Inventory
 
     private List<PodTemplate> BuildPodTemplates()
     {
-        var list = new List<PodTemplate>();
-        foreach (var obj in Objects)
+        // Typed conversion is the costly part: objects are converted in parallel, results kept in input order.
+        var built = new (PodTemplate? Pod, InputError? Error)[Objects.Count];
+        Parallel.For(0, Objects.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
+            var obj = Objects[i];
             var pod = PodTemplateLocator.Build(obj, out var pointer, out var message);
             if (pod is not null)
             {
-                list.Add(pod);
+                built[i] = (pod, null);
             }
             else if (message is not null)
             {
                 var node = obj.Root.Find(pointer!, out _);
-                (_conversionErrors ??= new()).Add(new InputError(obj.Origin.File.Path, node.Start.Line, node.Start.Column, "schema",
+                built[i] = (null, new InputError(obj.Origin.File.Path, node.Start.Line, node.Start.Column, "schema",
                     $"{obj.Kind} \"{obj.Name}\": {pointer}: wrong type, {message} (the API server would reject it); the pod rules skip this object"));
+            }
+        });
+
+        var list = new List<PodTemplate>();
+        foreach (var (pod, error) in built)
+        {
+            if (pod is not null)
+            {
+                list.Add(pod);
+            }
+            else if (error is not null)
+            {
+                (_conversionErrors ??= new()).Add(error);
             }
         }
 

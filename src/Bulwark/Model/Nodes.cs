@@ -90,44 +90,32 @@ public sealed class ScalarNode : Node
 
 public sealed class MappingNode : Node
 {
-    private readonly List<KeyValuePair<ScalarNode, Node>> _entries;
+    // While the reader fills the mapping, entries live in a list; Seal() moves them to an exact-size array,
+    // which keeps large inventories (hundreds of thousands of mappings) compact.
+    private List<KeyValuePair<ScalarNode, Node>>? _building;
+    private KeyValuePair<ScalarNode, Node>[] _entries = [];
     private long _size = 1;
 
     public MappingNode(Position start, int capacity = 4)
-        : base(start) => _entries = new List<KeyValuePair<ScalarNode, Node>>(capacity);
+        : base(start) => _building = new List<KeyValuePair<ScalarNode, Node>>(capacity);
 
-    public IReadOnlyList<KeyValuePair<ScalarNode, Node>> Entries => _entries;
+    public IReadOnlyList<KeyValuePair<ScalarNode, Node>> Entries => (IReadOnlyList<KeyValuePair<ScalarNode, Node>>?)_building ?? _entries;
 
     public override long ExpandedSize => _size;
 
-    public int Count => _entries.Count;
+    public int Count => _building?.Count ?? _entries.Length;
 
     public Node? Get(string key)
     {
         // Mappings in manifests are small: a linear scan beats hashing here.
-        var entries = _entries;
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (string.Equals(entries[i].Key.Value, key, StringComparison.Ordinal))
-            {
-                return entries[i].Value;
-            }
-        }
-
-        return null;
+        var i = IndexOf(key);
+        return i < 0 ? null : EntryAt(i).Value;
     }
 
     public ScalarNode? KeyNode(string key)
     {
-        foreach (var entry in _entries)
-        {
-            if (string.Equals(entry.Key.Value, key, StringComparison.Ordinal))
-            {
-                return entry.Key;
-            }
-        }
-
-        return null;
+        var i = IndexOf(key);
+        return i < 0 ? null : EntryAt(i).Key;
     }
 
     public MappingNode? GetMapping(string key) => Get(key) as MappingNode;
@@ -139,22 +127,37 @@ public sealed class MappingNode : Node
 
     internal void Add(ScalarNode key, Node value)
     {
-        _entries.Add(new KeyValuePair<ScalarNode, Node>(key, value));
+        Building().Add(new KeyValuePair<ScalarNode, Node>(key, value));
         _size += 1 + value.ExpandedSize;
     }
 
     /// <summary>Replaces the value of an existing key (duplicate keys: the last one wins, as in Kubernetes).</summary>
     internal void Replace(int index, ScalarNode key, Node value)
     {
-        _size += value.ExpandedSize - _entries[index].Value.ExpandedSize;
-        _entries[index] = new KeyValuePair<ScalarNode, Node>(key, value);
+        var entries = Building();
+        _size += value.ExpandedSize - entries[index].Value.ExpandedSize;
+        entries[index] = new KeyValuePair<ScalarNode, Node>(key, value);
     }
 
     internal int IndexOf(string key)
     {
-        for (var i = 0; i < _entries.Count; i++)
+        if (_building is { } building)
         {
-            if (string.Equals(_entries[i].Key.Value, key, StringComparison.Ordinal))
+            for (var i = 0; i < building.Count; i++)
+            {
+                if (string.Equals(building[i].Key.Value, key, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        var entries = _entries;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (string.Equals(entries[i].Key.Value, key, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -162,11 +165,36 @@ public sealed class MappingNode : Node
 
         return -1;
     }
+
+    /// <summary>Ends construction: the entries move to an exact-size array. Adding afterwards is still allowed.</summary>
+    internal void Seal()
+    {
+        if (_building is { } building)
+        {
+            _entries = building.ToArray();
+            _building = null;
+        }
+    }
+
+    private KeyValuePair<ScalarNode, Node> EntryAt(int i) => _building is { } building ? building[i] : _entries[i];
+
+    private List<KeyValuePair<ScalarNode, Node>> Building()
+    {
+        if (_building is null)
+        {
+            _building = new List<KeyValuePair<ScalarNode, Node>>(_entries.Length + 1);
+            _building.AddRange(_entries);
+            _entries = [];
+        }
+
+        return _building;
+    }
 }
 
 public sealed class SequenceNode : Node
 {
-    private readonly List<Node> _items = new();
+    private List<Node>? _building = new();
+    private Node[] _items = [];
     private long _size = 1;
 
     public SequenceNode(Position start)
@@ -174,14 +202,31 @@ public sealed class SequenceNode : Node
     {
     }
 
-    public IReadOnlyList<Node> Items => _items;
+    public IReadOnlyList<Node> Items => (IReadOnlyList<Node>?)_building ?? _items;
 
     public override long ExpandedSize => _size;
 
     internal void Add(Node item)
     {
-        _items.Add(item);
+        if (_building is null)
+        {
+            _building = new List<Node>(_items.Length + 1);
+            _building.AddRange(_items);
+            _items = [];
+        }
+
+        _building.Add(item);
         _size += item.ExpandedSize;
+    }
+
+    /// <summary>Ends construction: the items move to an exact-size array. Adding afterwards is still allowed.</summary>
+    internal void Seal()
+    {
+        if (_building is { } building)
+        {
+            _items = building.ToArray();
+            _building = null;
+        }
     }
 }
 

@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Bulwark.Bench;
+
+/// <summary>Command-line options of the benchmark (and the hidden ones of its child phases).</summary>
+internal sealed class Options
+{
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/Bulwark.Bench -- [options]
+          --objects N        objects in the synthetic corpus (default 100000)
+          --files N          files they are spread over (default 1000)
+          --seed N           generator seed (default 42)
+          --out DIR          where to write the corpus (default: a fresh temporary folder)
+          --keep             keep the corpus afterwards (it is deleted otherwise)
+          --baseline-runs N  timed runs of the baseline, best one counts (default 3)
+        """;
+
+    public int Objects { get; private set; } = 100_000;
+
+    public int Files { get; private set; } = 1_000;
+
+    public int Seed { get; private set; } = 42;
+
+    public string? Out { get; private set; }
+
+    public bool Keep { get; private set; }
+
+    public int BaselineRuns { get; private set; } = 3;
+
+    public bool Help { get; private set; }
+
+    // Hidden: child-process mode.
+    public string? Phase { get; private set; }
+
+    public string? Corpus { get; private set; }
+
+    public string? ResultFile { get; private set; }
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Number()
+            {
+                var name = args[i];
+                var text = Next();
+                return int.TryParse(text.Replace("_", string.Empty).Replace(",", string.Empty), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+                    ? n
+                    : throw new ArgumentException($"{name} needs a positive number, not '{text}'");
+            }
+
+            switch (args[i])
+            {
+                case "--objects":
+                    o.Objects = Number();
+                    break;
+                case "--files":
+                    o.Files = Number();
+                    break;
+                case "--seed":
+                    o.Seed = Number();
+                    break;
+                case "--baseline-runs":
+                    o.BaselineRuns = Number();
+                    break;
+                case "--out":
+                    o.Out = Path.GetFullPath(Next());
+                    break;
+                case "--keep":
+                    o.Keep = true;
+                    break;
+                case "--phase":
+                    o.Phase = Next();
+                    break;
+                case "--corpus":
+                    o.Corpus = Path.GetFullPath(Next());
+                    break;
+                case "--result":
+                    o.ResultFile = Path.GetFullPath(Next());
+                    break;
+                case "-h" or "--help":
+                    o.Help = true;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+
+        if (o.Phase is not null && (o.Phase is not ("baseline" or "scan") || o.Corpus is null || o.ResultFile is null))
+        {
+            throw new ArgumentException("--phase baseline|scan needs --corpus DIR and --result FILE");
+        }
+
+        return o;
+    }
+}

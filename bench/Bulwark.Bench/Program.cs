@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bulwark.Bench;
+
+// Bulwark benchmark: generates a synthetic corpus, then measures a bare YamlDotNet parse (baseline) and Bulwark's
+// full scan, each in a child process of its own, and prints and saves the comparison. See bench/README.md.
+var jsonOptions = new JsonSerializerOptions
+{
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+};
+
+Options options;
+try
+{
+    options = Options.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine("error: " + ex.Message);
+    Console.Error.WriteLine(Options.Usage);
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(Options.Usage);
+    return 0;
+}
+
+// Child mode: run one phase and write its result.
+if (options.Phase is { } phase)
+{
+    var measured = phase switch
+    {
+        "baseline" => Phases.Baseline(options.Corpus!, options.BaselineRuns),
+        "scan" => Phases.Scan(options.Corpus!),
+        _ => throw new InvalidOperationException("unknown phase " + phase),
+    };
+    File.WriteAllText(options.ResultFile!, JsonSerializer.Serialize(measured, jsonOptions));
+    return 0;
+}
+
+var corpus = options.Out ?? Path.Combine(Path.GetTempPath(), $"bulwark-bench-{options.Objects}-{options.Files}-{options.Seed}-{Environment.ProcessId}");
+Console.WriteLine($"Generating {options.Objects:N0} objects in {options.Files:N0} files (seed {options.Seed}) into {corpus} ...");
+var generation = Stopwatch.StartNew();
+var stats = new CorpusGenerator(options.Seed).Write(corpus, options.Objects, options.Files);
+Console.WriteLine($"  {stats.Bytes / 1048576.0:F1} MiB written in {generation.Elapsed.TotalSeconds:F1} s " +
+    $"({stats.YamlFiles} YAML, {stats.JsonFiles} JSON, {stats.ListFiles} List files)");
+
+try
+{
+    var baseline = RunChild("baseline", corpus, options, jsonOptions);
+    var scan = RunChild("scan", corpus, options, jsonOptions);
+    var report = Report.Build(options, stats, baseline, scan);
+    Report.Print(report);
+
+    var outDir = Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), "bench", "out");
+    Directory.CreateDirectory(outDir);
+    var resultPath = Path.Combine(outDir, "result.json");
+    File.WriteAllText(resultPath, JsonSerializer.Serialize(report, jsonOptions));
+    Console.WriteLine($"Result written to {resultPath}");
+    return 0;
+}
+finally
+{
+    if (options.Keep)
+    {
+        Console.WriteLine($"Corpus kept in {corpus}");
+    }
+    else if (File.Exists(Path.Combine(corpus, CorpusGenerator.MarkerFile)))
+    {
+        Directory.Delete(corpus, recursive: true);
+    }
+}
+
+static PhaseResult RunChild(string phase, string corpus, Options options, JsonSerializerOptions jsonOptions)
+{
+    var resultFile = Path.Combine(Path.GetTempPath(), $"bulwark-bench-{phase}-{Environment.ProcessId}.json");
+    var start = new ProcessStartInfo { UseShellExecute = false };
+    var host = Environment.ProcessPath!;
+    start.FileName = host;
+    if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+    {
+        start.ArgumentList.Add(typeof(Phases).Assembly.Location); // run as `dotnet Bulwark.Bench.dll`
+    }
+
+    foreach (var a in new[] { "--phase", phase, "--corpus", corpus, "--result", resultFile, "--baseline-runs", options.BaselineRuns.ToString(CultureInfo.InvariantCulture) })
+    {
+        start.ArgumentList.Add(a);
+    }
+
+    Console.WriteLine($"Running the {phase} phase in a child process ...");
+    using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + host);
+    process.WaitForExit();
+    if (process.ExitCode != 0 || !File.Exists(resultFile))
+    {
+        throw new InvalidOperationException($"the {phase} phase failed (exit code {process.ExitCode})");
+    }
+
+    var result = JsonSerializer.Deserialize<PhaseResult>(File.ReadAllText(resultFile), jsonOptions)!;
+    File.Delete(resultFile);
+    return result;
+}
+
+static string? RepositoryRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bulwark.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+    }
+
+    return null;
+}
