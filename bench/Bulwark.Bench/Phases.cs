@@ -52,6 +52,9 @@ internal sealed class PhaseResult
 
     public SortedDictionary<string, int> FindingsByRule { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Seconds each rule's check took (rules run in parallel, so these add up to more than the wall time).</summary>
+    public SortedDictionary<string, double> SecondsByRule { get; set; } = new(StringComparer.Ordinal);
+
     // Memory, for the whole process (warm-up included) up to the end of the measured run(s).
     public long PeakWorkingSetBytes { get; set; }
 
@@ -189,6 +192,11 @@ internal static class Phases
         result.Findings = scan.Findings.Count;
         result.Suppressed = scan.Suppressed.Count;
         result.InputErrors = scan.Errors.Count;
+        foreach (var (rule, time) in scan.RuleTimings)
+        {
+            result.SecondsByRule[rule] = time.TotalSeconds;
+        }
+
         foreach (var finding in scan.Findings)
         {
             result.FindingsByRule[finding.Rule] = result.FindingsByRule.GetValueOrDefault(finding.Rule) + 1;

@@ -165,6 +165,16 @@ internal static class Report
             }
         }
 
+        if (c.SecondsByRule.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("Slowest rules (seconds of check time):");
+            foreach (var (rule, seconds) in c.SecondsByRule.OrderByDescending(e => e.Value).Take(10))
+            {
+                Console.WriteLine($"  {seconds,9:F3}  {rule}");
+            }
+        }
+
         Console.WriteLine();
     }
 

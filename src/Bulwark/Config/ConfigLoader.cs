@@ -209,6 +209,10 @@ public static class ConfigLoader
     private static List<string> Strings(string path, Node node) =>
         node is SequenceNode seq ? seq.Items.Select(i => Scalar(path, i)).ToList() : throw Error(path, node, "expected a list");
 
-    private static ConfigException Error(string path, Node node, string message) =>
-        new($"{path}:{node.Start.Line}:{node.Start.Column}: {message}");
+    private static ConfigException Error(string path, Node node, string message) => Error(path, node.Start, message);
+
+    private static ConfigException Error(string path, MappingKey key, string message) => Error(path, key.Start, message);
+
+    private static ConfigException Error(string path, Position at, string message) =>
+        new($"{path}:{at.Line}:{at.Column}: {message}");
 }

@@ -27,9 +27,15 @@ public sealed class Exceptions
 
     public Suppression? Match(string rule, KubeObject? obj, ObjectRef target, string pointer, string? container)
     {
-        if (obj is not null && _config.AllowAnnotationExceptions && FromAnnotations(rule, obj, pointer) is { } annotation)
+        if (obj is not null && _config.AllowAnnotationExceptions && AnnotationMaps.AnyKeyStartsWith(obj, AnnotationPrefix) &&
+            FromAnnotations(rule, obj, pointer) is { } annotation)
         {
             return annotation;
+        }
+
+        if (_entries.Count == 0)
+        {
+            return null;
         }
 
         foreach (var (entry, pattern) in _entries)

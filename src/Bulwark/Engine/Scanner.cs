@@ -45,6 +45,7 @@ public sealed class Scanner
             Errors = errors,
             FileCount = load.Files.Count,
             ObjectCount = load.Objects.Count,
+            RuleTimings = result.RuleTimings,
         };
     }
 
@@ -53,32 +54,24 @@ public sealed class Scanner
         var inventory = new Inventory(objects);
         _ = inventory.PodTemplates; // build shared views once, before rules run in parallel
         var rules = EnabledRules.ToList();
-        var perRule = new IReadOnlyList<Violation>[rules.Count];
+        var factory = new FindingFactory(this, new Exceptions(_config, _options.Today));
+        var perRule = new RuleContext[rules.Count];
+        var timings = new TimeSpan[rules.Count];
         Parallel.For(0, rules.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            var context = new RuleContext(rules[i], inventory, _config) { Today = _options.Today };
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var context = new RuleContext(rules[i], inventory, _config, factory) { Today = _options.Today };
             rules[i].Check(context);
-            perRule[i] = context.Violations;
+            perRule[i] = context;
+            timings[i] = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         });
 
-        var exceptions = new Exceptions(_config, _options.Today);
-        var findings = new List<Finding>();
+        var findings = new List<Finding>(perRule.Sum(c => c.Findings.Count));
         var suppressed = new List<Finding>();
-        for (var i = 0; i < rules.Count; i++)
+        foreach (var context in perRule)
         {
-            foreach (var violation in perRule[i])
-            {
-                var finding = ToFinding(rules[i], violation);
-                var suppression = exceptions.Match(rules[i].Id, violation.Object, violation.Ref, violation.Pointer, violation.Container);
-                if (suppression is null)
-                {
-                    findings.Add(finding);
-                }
-                else
-                {
-                    suppressed.Add(finding with { Suppressed = suppression });
-                }
-            }
+            findings.AddRange(context.Findings);
+            suppressed.AddRange(context.Suppressed);
         }
 
         findings.Sort(FindingOrder.Instance);
@@ -89,6 +82,7 @@ public sealed class Scanner
             Suppressed = suppressed,
             Errors = inventory.ConversionErrors,
             ObjectCount = objects.Count,
+            RuleTimings = rules.Select((r, i) => (r.Id, timings[i])).ToDictionary(t => t.Id, t => t.Item2),
         };
     }
 
@@ -107,32 +101,51 @@ public sealed class Scanner
             : rule.Info.EnabledByDefault;
     }
 
-    private Finding ToFinding(Rule rule, Violation v)
+    /// <summary>Builds findings as rules report them: located, severity applied, exceptions matched.</summary>
+    private sealed class FindingFactory : IFindingFactory
     {
-        var location = v.Location;
-        var path = v.Pointer;
-        if (v.Object is { } obj)
+        private readonly Scanner _scanner;
+        private readonly Exceptions _exceptions;
+
+        public FindingFactory(Scanner scanner, Exceptions exceptions)
         {
-            var position = FieldLocator.Locate(obj.Root, v.Pointer);
-            location = new Location(obj.Origin.File.Path, position.Line, position.Column);
+            _scanner = scanner;
+            _exceptions = exceptions;
         }
 
-        return new Finding
+        public (Finding Finding, bool Suppressed) Create(Rule rule, Violation v)
         {
-            Rule = rule.Id,
-            Title = rule.Info.Title,
-            Severity = _config.Rules.TryGetValue(rule.Id, out var setting) && setting.Severity is { } configured
-                ? configured
-                : v.Severity ?? rule.Info.Severity,
-            Controls = rule.Info.Controls,
-            Message = v.Message,
-            Object = v.Ref,
-            Path = path,
-            Location = location,
-            Remediation = rule.Info.Remediation,
-            Container = v.Container,
-            Fix = v.Fix,
-        };
+            var finding = ToFinding(rule, v);
+            var suppression = _exceptions.Match(rule.Id, v.Object, v.Ref, v.Pointer, v.Container);
+            return suppression is null ? (finding, false) : (finding with { Suppressed = suppression }, true);
+        }
+
+        private Finding ToFinding(Rule rule, Violation v)
+        {
+            var location = v.Location;
+            if (v.Object is { } obj)
+            {
+                var position = FieldLocator.Locate(obj.Root, v.Pointer);
+                location = new Location(obj.Origin.File.Path, position.Line, position.Column);
+            }
+
+            return new Finding
+            {
+                Rule = rule.Id,
+                Title = rule.Info.Title,
+                Severity = _scanner._config.Rules.TryGetValue(rule.Id, out var setting) && setting.Severity is { } configured
+                    ? configured
+                    : v.Severity ?? rule.Info.Severity,
+                Controls = rule.Info.Controls,
+                Message = v.Message,
+                Object = v.Ref,
+                Path = v.Pointer,
+                Location = location,
+                Remediation = rule.Info.Remediation,
+                Container = v.Container,
+                Fix = v.Fix,
+            };
+        }
     }
 
     private sealed class FindingOrder : IComparer<Finding>

@@ -13,6 +13,9 @@ public sealed class ScanResult
 
     public int ObjectCount { get; init; }
 
+    /// <summary>How long each rule's check took (for the benchmark and for finding slow rules).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> RuleTimings { get; init; } = new Dictionary<string, TimeSpan>();
+
     public bool HasInputErrors => Errors.Any(e => e.Level == InputErrorLevel.Error);
 
     public bool Fails(Severity? threshold) => threshold is { } t && Findings.Any(f => f.Severity >= t);

@@ -14,9 +14,7 @@ public sealed class YamlDocumentReader
     private const string StringTag = "tag:yaml.org,2002:str";
     private readonly string _file;
     private readonly LoadLimits _limits;
-    private const int MaxSharedLength = 128;
     private readonly List<InputError> _errors;
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
 
     public YamlDocumentReader(string file, LoadLimits limits, List<InputError> errors)
     {
@@ -216,10 +214,11 @@ public sealed class YamlDocumentReader
             return;
         }
 
+        var entryKey = new MappingKey(k.Value, k.Start);
         var existing = map.IndexOf(k.Value);
         if (existing < 0)
         {
-            map.Add(k, child);
+            map.Add(entryKey, child);
             return;
         }
 
@@ -231,7 +230,7 @@ public sealed class YamlDocumentReader
                 InputErrorLevel.Warning));
         }
 
-        map.Replace(existing, k, child);
+        map.Replace(existing, entryKey, child);
     }
 
     private static void Merge(Frame parent, Node value, ParsingEvent ev)
@@ -258,25 +257,8 @@ public sealed class YamlDocumentReader
         }
     }
 
-    /// <summary>
-    /// One string instance per distinct short scalar text in a file: manifests repeat the same keys and values
-    /// (name, image, TCP, ...) thousands of times, and sharing them keeps large inventories small.
-    /// </summary>
-    private string Share(string value)
-    {
-        if (value.Length > MaxSharedLength)
-        {
-            return value;
-        }
-
-        if (_strings.TryGetValue(value, out var shared))
-        {
-            return shared;
-        }
-
-        _strings.Add(value, value);
-        return value;
-    }
+    /// <summary>Shares short scalar texts across the whole scan (see <see cref="StringPool"/>).</summary>
+    private static string Share(string value) => StringPool.Share(value);
 
     private ScalarNode MakeScalar(Scalar scalar)
     {

@@ -6,16 +6,44 @@ namespace Bulwark.Model;
 /// </summary>
 public static class AnnotationMaps
 {
-    public static IEnumerable<(string Pointer, MappingNode Annotations)> All(KubeObject obj)
+    /// <summary>The annotation maps of an object, found once per object and cached (several rules ask).</summary>
+    public static IReadOnlyList<(string Pointer, MappingNode Annotations)> All(KubeObject obj)
     {
-        var found = new List<(string, MappingNode)>();
-        Walk(obj.Root, string.Empty, found, depth: 0);
-        return found;
+        lock (obj.Views)
+        {
+            if (obj.Views.TryGetValue(typeof(AnnotationMaps), out var cached))
+            {
+                return (IReadOnlyList<(string, MappingNode)>)cached!;
+            }
+
+            var found = new List<(string, MappingNode)>();
+            Walk(obj.Root, new List<string>(), found);
+            obj.Views[typeof(AnnotationMaps)] = found;
+            return found;
+        }
     }
 
-    private static void Walk(Node node, string pointer, List<(string, MappingNode)> found, int depth)
+    /// <summary>Whether any annotation map of the object has a key starting with the prefix.</summary>
+    public static bool AnyKeyStartsWith(KubeObject obj, string prefix)
     {
-        if (depth > 64)
+        foreach (var (_, annotations) in All(obj))
+        {
+            foreach (var entry in annotations.Entries)
+            {
+                if (entry.Key.Value.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // Walks with a stack of tokens and builds a pointer only where annotations are found: most nodes hold none.
+    private static void Walk(Node node, List<string> path, List<(string, MappingNode)> found)
+    {
+        if (path.Count > 64)
         {
             return;
         }
@@ -25,27 +53,47 @@ public static class AnnotationMaps
             case MappingNode map:
                 if (map.GetMapping("metadata")?.GetMapping("annotations") is { } annotations)
                 {
-                    found.Add((pointer + "/metadata/annotations", annotations));
+                    found.Add((Pointer(path) + "/metadata/annotations", annotations));
                 }
 
                 foreach (var (key, value) in map.Entries)
                 {
-                    if (key.Value == "metadata" && value is MappingNode)
+                    if (value is ScalarNode || (key.Value == "metadata" && value is MappingNode))
                     {
-                        continue; // labels and annotations hold no further objects
+                        continue; // scalars hold nothing; labels and annotations hold no further objects
                     }
 
-                    Walk(value, JsonPointer.Append(pointer, key.Value), found, depth + 1);
+                    path.Add(key.Value);
+                    Walk(value, path, found);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
             case SequenceNode seq:
                 for (var i = 0; i < seq.Items.Count; i++)
                 {
-                    Walk(seq.Items[i], JsonPointer.Append(pointer, i), found, depth + 1);
+                    if (seq.Items[i] is ScalarNode)
+                    {
+                        continue;
+                    }
+
+                    path.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    Walk(seq.Items[i], path, found);
+                    path.RemoveAt(path.Count - 1);
                 }
 
                 break;
         }
+    }
+
+    private static string Pointer(List<string> path)
+    {
+        var pointer = string.Empty;
+        foreach (var token in path)
+        {
+            pointer = JsonPointer.Append(pointer, token);
+        }
+
+        return pointer;
     }
 }

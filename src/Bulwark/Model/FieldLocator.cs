@@ -11,7 +11,7 @@ public static class FieldLocator
         {
             switch (current)
             {
-                case MappingNode map when map.KeyNode(token) is { } key:
+                case MappingNode map when map.KeyOf(token) is { } key:
                     position = key.Start;
                     current = map.Get(token)!;
                     continue;

@@ -11,10 +11,25 @@ public sealed class Inventory
 {
     private readonly object _gate = new();
     private IReadOnlyList<PodTemplate>? _podTemplates;
-    private ILookup<string, KubeObject>? _byKind;
+    private readonly Lazy<ILookup<string, KubeObject>> _byKind;
+    private readonly Lazy<Dictionary<(string Kind, string? Namespace, string Name), KubeObject>> _byName;
     private List<InputError>? _conversionErrors;
 
-    public Inventory(IReadOnlyList<KubeObject> objects) => Objects = objects;
+    public Inventory(IReadOnlyList<KubeObject> objects)
+    {
+        Objects = objects;
+        _byKind = new Lazy<ILookup<string, KubeObject>>(() => objects.ToLookup(o => o.Kind, StringComparer.Ordinal));
+        _byName = new Lazy<Dictionary<(string, string?, string), KubeObject>>(() =>
+        {
+            var index = new Dictionary<(string, string?, string), KubeObject>();
+            foreach (var o in objects)
+            {
+                index.TryAdd((o.Kind, o.IsClusterScoped ? null : o.Namespace, o.Name), o); // the first one wins, as in input order
+            }
+
+            return index;
+        });
+    }
 
     public IReadOnlyList<KubeObject> Objects { get; }
 
@@ -45,11 +60,11 @@ public sealed class Inventory
         }
     }
 
-    public IEnumerable<KubeObject> OfKind(string kind)
-    {
-        _byKind ??= Objects.ToLookup(o => o.Kind, StringComparer.Ordinal);
-        return _byKind[kind];
-    }
+    public IEnumerable<KubeObject> OfKind(string kind) => _byKind.Value[kind];
+
+    /// <summary>The first object of a kind with a namespace (as written; null when unset) and name, found by index.</summary>
+    public KubeObject? Find(string kind, string? @namespace, string name) =>
+        _byName.Value.TryGetValue((kind, @namespace, name), out var found) ? found : null;
 
     /// <summary>Objects of a kind in a group ("" for core).</summary>
     public IEnumerable<KubeObject> OfKind(string group, string kind) => OfKind(kind).Where(o => o.Group == group);
@@ -73,11 +88,11 @@ public sealed class Inventory
 
     /// <summary>The ServiceAccount object for a pod's service account, if the input has it.</summary>
     public KubeObject? FindServiceAccount(string? @namespace, string name) =>
-        OfKind(string.Empty, "ServiceAccount").FirstOrDefault(sa => sa.Name == name && sa.Namespace == @namespace);
+        Find("ServiceAccount", @namespace, name) is { Group.Length: 0 } sa ? sa : null;
 
     /// <summary>The Namespace object of a name, if the input has it.</summary>
     public KubeObject? FindNamespace(string name) =>
-        OfKind(string.Empty, "Namespace").FirstOrDefault(ns => ns.Name == name);
+        Find("Namespace", null, name) is { Group.Length: 0 } ns ? ns : null;
 
     private List<PodTemplate> BuildPodTemplates()
     {

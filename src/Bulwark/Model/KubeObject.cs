@@ -34,6 +34,8 @@ public sealed class KubeObject
         "PriorityLevelConfiguration", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy",
     };
 
+    private ObjectRef? _ref;
+
     public KubeObject(MappingNode root, Origin origin)
     {
         Root = root;
@@ -67,7 +69,8 @@ public sealed class KubeObject
 
     public bool IsClusterScoped => ClusterScopedKinds.Contains(Kind);
 
-    public ObjectRef Ref => new(ApiVersion, Kind, IsClusterScoped ? null : Namespace, Name);
+    /// <summary>The object's identity, made once (every finding about the object shares it).</summary>
+    public ObjectRef Ref => _ref ??= new ObjectRef(ApiVersion, Kind, IsClusterScoped ? null : Namespace, Name);
 
     public MappingNode? Metadata => Root.GetMapping("metadata");
 

@@ -12,10 +12,19 @@ public readonly record struct Position(int Line, int Column);
 /// </summary>
 public abstract class Node
 {
-    protected Node(Position start) => Start = start;
+    // Line (32 bits), column (24 bits) and 8 bits of flags for subclasses in one word: inventories hold
+    // millions of nodes, so every field counts.
+    private readonly ulong _packed;
+
+    protected Node(Position start, byte flags = 0) => _packed = Pack(start, flags);
 
     /// <summary>Where the node starts (for a mapping entry's value, the value itself).</summary>
-    public Position Start { get; }
+    public Position Start => new((int)(_packed >> 32), (int)((_packed >> 8) & 0xFFFFFF));
+
+    protected byte Flags => (byte)(_packed & 0xFF);
+
+    internal static ulong Pack(Position start, byte flags) =>
+        ((ulong)(uint)start.Line << 32) | ((ulong)(uint)Math.Min(start.Column, 0xFFFFFF) << 8) | flags;
 
     /// <summary>Number of nodes in this subtree once aliases are expanded (used to bound alias bombs).</summary>
     public abstract long ExpandedSize { get; }
@@ -65,21 +74,18 @@ public enum ScalarKind
 
 public sealed class ScalarNode : Node
 {
+    private const byte QuotedFlag = 0x80;
+
     public ScalarNode(string value, ScalarKind kind, bool quoted, Position start)
-        : base(start)
-    {
-        Value = value;
-        Kind = kind;
-        Quoted = quoted;
-    }
+        : base(start, (byte)((byte)kind | (quoted ? QuotedFlag : 0))) => Value = value;
 
     /// <summary>The scalar's text as written (after YAML unescaping).</summary>
     public string Value { get; }
 
     /// <summary>The type Kubernetes' YAML decoder would give the scalar.</summary>
-    public ScalarKind Kind { get; }
+    public ScalarKind Kind => (ScalarKind)(Flags & 0x7F);
 
-    public bool Quoted { get; }
+    public bool Quoted => (Flags & QuotedFlag) != 0;
 
     public override long ExpandedSize => 1;
 
@@ -88,18 +94,39 @@ public sealed class ScalarNode : Node
     public override string ToString() => Value;
 }
 
+/// <summary>A mapping key: its text and where it is written (keys live inline in their mapping's entries).</summary>
+public readonly struct MappingKey
+{
+    private readonly ulong _packed;
+
+    public MappingKey(string value, Position start)
+    {
+        Value = value;
+        _packed = Node.Pack(start, 0);
+    }
+
+    public string Value { get; }
+
+    public Position Start => new((int)(_packed >> 32), (int)((_packed >> 8) & 0xFFFFFF));
+
+    public override string ToString() => Value;
+}
+
+/// <summary>One key and its value.</summary>
+public readonly record struct MappingEntry(MappingKey Key, Node Value);
+
 public sealed class MappingNode : Node
 {
     // While the reader fills the mapping, entries live in a list; Seal() moves them to an exact-size array,
     // which keeps large inventories (hundreds of thousands of mappings) compact.
-    private List<KeyValuePair<ScalarNode, Node>>? _building;
-    private KeyValuePair<ScalarNode, Node>[] _entries = [];
+    private List<MappingEntry>? _building;
+    private MappingEntry[] _entries = [];
     private long _size = 1;
 
     public MappingNode(Position start, int capacity = 4)
-        : base(start) => _building = new List<KeyValuePair<ScalarNode, Node>>(capacity);
+        : base(start) => _building = new List<MappingEntry>(capacity);
 
-    public IReadOnlyList<KeyValuePair<ScalarNode, Node>> Entries => (IReadOnlyList<KeyValuePair<ScalarNode, Node>>?)_building ?? _entries;
+    public IReadOnlyList<MappingEntry> Entries => (IReadOnlyList<MappingEntry>?)_building ?? _entries;
 
     public override long ExpandedSize => _size;
 
@@ -112,7 +139,8 @@ public sealed class MappingNode : Node
         return i < 0 ? null : EntryAt(i).Value;
     }
 
-    public ScalarNode? KeyNode(string key)
+    /// <summary>The key of an entry (for its position), if the mapping has it.</summary>
+    public MappingKey? KeyOf(string key)
     {
         var i = IndexOf(key);
         return i < 0 ? null : EntryAt(i).Key;
@@ -125,18 +153,18 @@ public sealed class MappingNode : Node
     /// <summary>The string value of a scalar child; null when absent, null-valued or not a scalar.</summary>
     public string? GetString(string key) => Get(key) is ScalarNode { IsNull: false } s ? s.Value : null;
 
-    internal void Add(ScalarNode key, Node value)
+    internal void Add(MappingKey key, Node value)
     {
-        Building().Add(new KeyValuePair<ScalarNode, Node>(key, value));
+        Building().Add(new MappingEntry(key, value));
         _size += 1 + value.ExpandedSize;
     }
 
     /// <summary>Replaces the value of an existing key (duplicate keys: the last one wins, as in Kubernetes).</summary>
-    internal void Replace(int index, ScalarNode key, Node value)
+    internal void Replace(int index, MappingKey key, Node value)
     {
         var entries = Building();
         _size += value.ExpandedSize - entries[index].Value.ExpandedSize;
-        entries[index] = new KeyValuePair<ScalarNode, Node>(key, value);
+        entries[index] = new MappingEntry(key, value);
     }
 
     internal int IndexOf(string key)
@@ -176,13 +204,13 @@ public sealed class MappingNode : Node
         }
     }
 
-    private KeyValuePair<ScalarNode, Node> EntryAt(int i) => _building is { } building ? building[i] : _entries[i];
+    private MappingEntry EntryAt(int i) => _building is { } building ? building[i] : _entries[i];
 
-    private List<KeyValuePair<ScalarNode, Node>> Building()
+    private List<MappingEntry> Building()
     {
         if (_building is null)
         {
-            _building = new List<KeyValuePair<ScalarNode, Node>>(_entries.Length + 1);
+            _building = new List<MappingEntry>(_entries.Length + 1);
             _building.AddRange(_entries);
             _entries = [];
         }

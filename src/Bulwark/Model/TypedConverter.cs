@@ -38,7 +38,7 @@ public static class TypedConverter
             errorMessage = Describe(ex);
             return false;
         }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or ArgumentException)
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or ArgumentException or NotSupportedException)
         {
             value = null;
             errorPointer = string.Empty;
@@ -184,7 +184,42 @@ public static class TypedConverter
     {
         JsonSerializerOptions? captured = null;
         KubernetesJson.AddJsonOptions(options => captured = options);
-        return captured ?? new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var options = new JsonSerializerOptions(captured ?? new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        options.Converters.Add(new SharedStringConverter());
+        return options;
+    }
+
+    /// <summary>Reads strings through the <see cref="StringPool"/>: typed pod specs repeat names, images and paths.</summary>
+    private sealed class SharedStringConverter : System.Text.Json.Serialization.JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return null;
+            }
+
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+            {
+                throw new JsonException($"The JSON value could not be converted to {typeof(string)}.");
+            }
+
+            if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > StringPool.MaxLength)
+            {
+                return StringPool.Share(reader.GetString()!);
+            }
+
+            Span<char> chars = stackalloc char[StringPool.MaxLength];
+            var count = System.Text.Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+            return StringPool.Share(chars[..count]);
+        }
+
+        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Read(ref reader, typeToConvert, options)!;
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
     }
 
     internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);

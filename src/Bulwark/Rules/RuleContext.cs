@@ -11,16 +11,25 @@ public sealed record Violation(KubeObject? Object, ObjectRef Ref, string Pointer
     public Severity? Severity { get; init; }
 }
 
+/// <summary>Turns a rule's violation into a finding (located, severity applied) and decides whether an exception hides it.</summary>
+public interface IFindingFactory
+{
+    (Finding Finding, bool Suppressed) Create(Rule rule, Violation violation);
+}
+
 /// <summary>What a rule sees: the inventory, the parameters from .bulwark.yaml, and a place to report.</summary>
 public sealed class RuleContext
 {
-    private readonly List<Violation> _violations = new();
+    private readonly IFindingFactory _factory;
+    private readonly List<Finding> _findings = new();
+    private readonly List<Finding> _suppressed = new();
 
-    public RuleContext(Rule rule, Inventory inventory, BulwarkConfig config)
+    public RuleContext(Rule rule, Inventory inventory, BulwarkConfig config, IFindingFactory factory)
     {
         Rule = rule;
         Inventory = inventory;
         Config = config;
+        _factory = factory;
     }
 
     public Rule Rule { get; }
@@ -34,15 +43,19 @@ public sealed class RuleContext
     /// <summary>The scan's date (ScanOptions.Today), for rules that compare expiry dates.</summary>
     public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
 
-    public IReadOnlyList<Violation> Violations => _violations;
+    /// <summary>What the rule reported, as findings (built as they are reported, so violations are never held twice).</summary>
+    public IReadOnlyList<Finding> Findings => _findings;
+
+    /// <summary>What the rule reported that an exception hides.</summary>
+    public IReadOnlyList<Finding> Suppressed => _suppressed;
 
     /// <summary>Reports a violation at a field of an object (pointer relative to the object).</summary>
     public void Report(KubeObject obj, string pointer, string message, string? container = null, Fix? fix = null) =>
-        _violations.Add(new Violation(obj, obj.Ref, pointer, message, container, fix, null));
+        Add(new Violation(obj, obj.Ref, pointer, message, container, fix, null));
 
     /// <summary>Reports a violation at a field of an object with a severity of its own (instead of the rule's default).</summary>
     public void Report(KubeObject obj, string pointer, string message, Severity severity, Fix? fix = null) =>
-        _violations.Add(new Violation(obj, obj.Ref, pointer, message, null, fix, null) { Severity = severity });
+        Add(new Violation(obj, obj.Ref, pointer, message, null, fix, null) { Severity = severity });
 
     /// <summary>Reports a violation about a container of a pod.</summary>
     public void Report(PodTemplate pod, ContainerView container, string pointer, string message, Fix? fix = null) =>
@@ -50,5 +63,11 @@ public sealed class RuleContext
 
     /// <summary>Reports a violation that lives outside the manifests (for example in .bulwark.yaml).</summary>
     public void ReportAt(ObjectRef target, string pointer, Location location, string message) =>
-        _violations.Add(new Violation(null, target, pointer, message, null, null, location));
+        Add(new Violation(null, target, pointer, message, null, null, location));
+
+    private void Add(Violation violation)
+    {
+        var (finding, suppressed) = _factory.Create(Rule, violation);
+        (suppressed ? _suppressed : _findings).Add(finding);
+    }
 }

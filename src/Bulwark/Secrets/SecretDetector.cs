@@ -67,17 +67,17 @@ public static class SecretDetector
         "min", "max", "minimum", "maximum", "no", "skip", "allow", "allowed", "use", "enable", "disable", "require",
     };
 
-    private static readonly Regex AwsAccessKeyId = new(@"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex AwsSecretValue = new(@"^[A-Za-z0-9/+]{40}$", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex GitHubToken = new(@"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})\b", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex SlackToken = new(@"\bxox[baprs]-[A-Za-z0-9-]{10,}", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex PrivateKeyPem = new(@"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex JwtShape = new(@"(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{10,})\.([A-Za-z0-9_-]{10,})\.([A-Za-z0-9_-]{10,})(?![A-Za-z0-9_.-])", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex GoogleApiKey = new(@"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex StripeLiveKey = new(@"\b(?:sk|rk)_live_[0-9A-Za-z]{24,}", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex BasicAuthUrl = new(@"\b[A-Za-z][A-Za-z0-9+.-]*://(?<user>[^/\s:@]+):(?<pass>[^/\s@]+)@[^\s/@]+", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex LineAssignment = new(@"^\s*(?:export\s+|-\s+)?[""']?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)[""']?\s*(?::|=|:=)\s*(?<value>.*?)\s*,?\s*$", RegexOptions.CultureInvariant, RegexTimeout);
-    private static readonly Regex Reference = new(@"^(?:\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(.*\)s|<[^>]*>|ENC\[.*\]|(?:vault|ref\+[a-z0-9]+|secretsmanager|awssm|gcpsm|azkv|op|sops|env|file):.*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline, RegexTimeout);
+    private static readonly Regex AwsAccessKeyId = new(@"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex AwsSecretValue = new(@"^[A-Za-z0-9/+]{40}$", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex GitHubToken = new(@"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})\b", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex SlackToken = new(@"\bxox[baprs]-[A-Za-z0-9-]{10,}", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex PrivateKeyPem = new(@"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex JwtShape = new(@"(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{10,})\.([A-Za-z0-9_-]{10,})\.([A-Za-z0-9_-]{10,})(?![A-Za-z0-9_.-])", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex GoogleApiKey = new(@"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex StripeLiveKey = new(@"\b(?:sk|rk)_live_[0-9A-Za-z]{24,}", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex BasicAuthUrl = new(@"\b[A-Za-z][A-Za-z0-9+.-]*://(?<user>[^/\s:@]+):(?<pass>[^/\s@]+)@[^\s/@]+", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex LineAssignment = new(@"^\s*(?:export\s+|-\s+)?[""']?(?<key>[A-Za-z_][A-Za-z0-9_.\-]*)[""']?\s*(?::|=|:=)\s*(?<value>.*?)\s*,?\s*$", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+    private static readonly Regex Reference = new(@"^(?:\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*\}\}|%\(.*\)s|<[^>]*>|ENC\[.*\]|(?:vault|ref\+[a-z0-9]+|secretsmanager|awssm|gcpsm|azkv|op|sops|env|file):.*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.Compiled, RegexTimeout);
 
     /// <summary>Splits a name into lower-case words at camelCase humps, '_', '-', '.', '/' and spaces.</summary>
     public static IReadOnlyList<string> Words(string name)
@@ -203,37 +203,38 @@ public static class SecretDetector
             return null;
         }
 
-        if (PrivateKeyPem.IsMatch(text))
+        // Each shape has a literal marker; checking it first keeps ordinary values away from the regexes.
+        if (text.Contains("-----BEGIN", StringComparison.Ordinal) && PrivateKeyPem.IsMatch(text))
         {
             return new SecretMatch("a private key (PEM block)");
         }
 
-        if (AwsAccessKeyId.Match(text) is { Success: true } aws)
+        if ((text.Contains("AKIA", StringComparison.Ordinal) || text.Contains("ASIA", StringComparison.Ordinal)) && AwsAccessKeyId.Match(text) is { Success: true } aws)
         {
             return new SecretMatch("an AWS access key id", Prefix(aws.Value));
         }
 
-        if (GitHubToken.Match(text) is { Success: true } gh)
+        if ((text.Contains("gh", StringComparison.Ordinal) || text.Contains("github_pat_", StringComparison.Ordinal)) && GitHubToken.Match(text) is { Success: true } gh)
         {
             return new SecretMatch("a GitHub token", Prefix(gh.Value));
         }
 
-        if (SlackToken.Match(text) is { Success: true } slack)
+        if (text.Contains("xox", StringComparison.Ordinal) && SlackToken.Match(text) is { Success: true } slack)
         {
             return new SecretMatch("a Slack token", Prefix(slack.Value));
         }
 
-        if (GoogleApiKey.Match(text) is { Success: true } google)
+        if (text.Contains("AIza", StringComparison.Ordinal) && GoogleApiKey.Match(text) is { Success: true } google)
         {
             return new SecretMatch("a Google API key", Prefix(google.Value));
         }
 
-        if (StripeLiveKey.Match(text) is { Success: true } stripe)
+        if (text.Contains("_live_", StringComparison.Ordinal) && StripeLiveKey.Match(text) is { Success: true } stripe)
         {
             return new SecretMatch("a Stripe live key", Prefix(stripe.Value));
         }
 
-        foreach (Match m in JwtShape.Matches(text))
+        foreach (Match m in text.Contains('.') ? JwtShape.Matches(text) : (IEnumerable<Match>)[])
         {
             if (IsJwtHeader(m.Groups[1].Value))
             {
@@ -241,7 +242,7 @@ public static class SecretDetector
             }
         }
 
-        foreach (Match m in BasicAuthUrl.Matches(text))
+        foreach (Match m in text.Contains("://", StringComparison.Ordinal) && text.Contains('@') ? BasicAuthUrl.Matches(text) : (IEnumerable<Match>)[])
         {
             if (!IsNonSecretValue(m.Groups["pass"].Value))
             {

@@ -49,7 +49,7 @@ internal static class Workloads
         while (seen.Add(current) && Owner(current) is { } owner)
         {
             key = $"{owner.Kind}/{owner.Name}";
-            var found = inventory.OfKind(owner.Kind).FirstOrDefault(o => o.Name == owner.Name && o.Namespace == current.Namespace);
+            var found = inventory.Find(owner.Kind, current.Namespace, owner.Name);
             if (found is null)
             {
                 break;
