@@ -139,7 +139,7 @@ public sealed class Scanner
                 Controls = rule.Info.Controls,
                 Message = v.Message,
                 Object = v.Ref,
-                Path = v.Pointer,
+                Path = StringPool.Share(v.Pointer), // a few hundred distinct paths across hundreds of thousands of findings
                 Location = location,
                 Remediation = rule.Info.Remediation,
                 Container = v.Container,
