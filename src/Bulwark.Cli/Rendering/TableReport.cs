@@ -65,6 +65,12 @@ public sealed class TableReport : IReportRenderer
 
     private static void WriteSummary(IAnsiConsole console, ScanResult result, ReportContext context)
     {
+        if (result.Findings.Count == 0)
+        {
+            WriteVerdict(console, result, context);
+            return;
+        }
+
         var layerOf = context.Rules.ToDictionary(r => r.Id, r => r.Info.Layer);
         var severities = Enum.GetValues<Severity>().Reverse().ToList();
         var table = new Table().Border(TableBorder.Rounded).Title("Summary");
@@ -90,6 +96,11 @@ public sealed class TableReport : IReportRenderer
         }
 
         console.Write(table);
+        WriteVerdict(console, result, context);
+    }
+
+    private static void WriteVerdict(IAnsiConsole console, ScanResult result, ReportContext context)
+    {
         var errors = result.Errors.Count(e => e.Level == InputErrorLevel.Error);
         var verdict = errors > 0 ? "[red]input errors[/]" : result.Fails(context.FailOn) ? $"[red]failed[/] (findings at or above {Markup.Escape(context.FailOn?.Name() ?? "none")})" : "[green]passed[/]";
         console.MarkupLine($"{result.Findings.Count} findings in {result.ObjectCount} objects from {result.FileCount} files; {result.Suppressed.Count} suppressed; {errors} input errors: {verdict}");
