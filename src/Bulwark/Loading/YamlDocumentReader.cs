@@ -95,7 +95,7 @@ public sealed class YamlDocumentReader
 
     private Node? ReadDocumentBody(Parser parser, DocumentStart documentStart)
     {
-        var anchors = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var anchors = new Dictionary<string, (Node Node, long Size)>(StringComparer.Ordinal);
         var stack = new Stack<Frame>();
         Node? root = null;
         long expanded = 0;
@@ -115,6 +115,7 @@ public sealed class YamlDocumentReader
             }
 
             Node? completed = null;
+            long completedSize = 1; // nodes in the completed subtree once aliases are expanded
             string? anchor = null;
             switch (ev)
             {
@@ -124,12 +125,13 @@ public sealed class YamlDocumentReader
                     expanded++;
                     break;
                 case AnchorAlias alias:
-                    if (!anchors.TryGetValue(alias.Value.Value, out completed))
+                    if (!anchors.TryGetValue(alias.Value.Value, out var anchored))
                     {
                         throw new YamlException(alias.Start, alias.End, $"unknown anchor '{alias.Value.Value}'");
                     }
 
-                    expanded += completed.ExpandedSize;
+                    (completed, completedSize) = anchored;
+                    expanded += completedSize;
                     break;
                 case MappingStart ms:
                     Push(stack, new Frame(new MappingNode(At(ms.Start)), ms.Anchor.IsEmpty ? null : ms.Anchor.Value), ms.Start);
@@ -141,10 +143,10 @@ public sealed class YamlDocumentReader
                     break;
                 case MappingEnd or SequenceEnd:
                     var frame = stack.Pop();
+                    frame.Complete();
                     completed = frame.Node;
+                    completedSize = frame.Size;
                     anchor = frame.Anchor;
-                    (completed as MappingNode)?.Seal();
-                    (completed as SequenceNode)?.Seal();
                     break;
             }
 
@@ -160,7 +162,7 @@ public sealed class YamlDocumentReader
 
             if (anchor is not null)
             {
-                anchors[anchor] = completed;
+                anchors[anchor] = (completed, completedSize);
             }
 
             if (stack.Count == 0)
@@ -169,6 +171,7 @@ public sealed class YamlDocumentReader
             }
             else
             {
+                stack.Peek().Size += completedSize;
                 AddToParent(stack.Peek(), completed, ev);
             }
         }
@@ -188,13 +191,13 @@ public sealed class YamlDocumentReader
 
     private void AddToParent(Frame parent, Node child, ParsingEvent ev)
     {
-        if (parent.Node is SequenceNode seq)
+        if (parent.Items is { } items)
         {
-            seq.Add(child);
+            items.Add(child);
             return;
         }
 
-        var map = (MappingNode)parent.Node;
+        var entries = parent.Entries!;
         if (parent.PendingKey is null)
         {
             if (child is not ScalarNode key)
@@ -215,22 +218,35 @@ public sealed class YamlDocumentReader
         }
 
         var entryKey = new MappingKey(k.Value, k.Start);
-        var existing = map.IndexOf(k.Value);
+        var existing = IndexOf(entries, k.Value);
         if (existing < 0)
         {
-            map.Add(entryKey, child);
+            entries.Add(new MappingEntry(entryKey, child));
             return;
         }
 
         if (parent.MergedKeys?.Remove(k.Value) != true)
         {
-            var first = map.Entries[existing].Key.Start;
+            var first = entries[existing].Key.Start;
             _errors.Add(new InputError(_file, k.Start.Line, k.Start.Column, "duplicate-key",
                 $"duplicate key '{k.Value}' (first at line {first.Line}); the last value is used, and kubectl --validate=strict rejects it",
                 InputErrorLevel.Warning));
         }
 
-        map.Replace(existing, entryKey, child);
+        entries[existing] = new MappingEntry(entryKey, child);
+    }
+
+    private static int IndexOf(List<MappingEntry> entries, string key)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (string.Equals(entries[i].Key.Value, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static void Merge(Frame parent, Node value, ParsingEvent ev)
@@ -241,17 +257,17 @@ public sealed class YamlDocumentReader
             SequenceNode s when s.Items.All(i => i is MappingNode) => s.Items.Cast<MappingNode>().ToArray(),
             _ => throw new YamlException(ev.Start, ev.End, "a merge key '<<' needs a mapping or a sequence of mappings"),
         };
-        var map = (MappingNode)parent.Node;
+        var entries = parent.Entries!;
         foreach (var source in sources)
         {
             foreach (var entry in source.Entries)
             {
-                if (map.IndexOf(entry.Key.Value) >= 0)
+                if (IndexOf(entries, entry.Key.Value) >= 0)
                 {
                     continue;
                 }
 
-                map.Add(entry.Key, entry.Value);
+                entries.Add(entry);
                 (parent.MergedKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(entry.Key.Value);
             }
         }
@@ -283,17 +299,46 @@ public sealed class YamlDocumentReader
 
     private static Position At(Mark mark) => new((int)mark.Line, (int)mark.Column);
 
+    /// <summary>A mapping or sequence being read: its children are collected here and handed to the node at its end.</summary>
     private sealed class Frame
     {
         public Frame(Node node, string? anchor)
         {
             Node = node;
             Anchor = anchor;
+            if (node is MappingNode)
+            {
+                Entries = new List<MappingEntry>(4);
+            }
+            else
+            {
+                Items = new List<Node>(4);
+            }
         }
 
         public Node Node { get; }
 
         public string? Anchor { get; }
+
+        public List<MappingEntry>? Entries { get; }
+
+        public List<Node>? Items { get; }
+
+        /// <summary>Nodes in the subtree so far, aliases expanded (bounds alias bombs).</summary>
+        public long Size { get; set; } = 1;
+
+        public void Complete()
+        {
+            switch (Node)
+            {
+                case MappingNode map:
+                    map.Complete(Entries!.ToArray());
+                    break;
+                case SequenceNode seq:
+                    seq.Complete(Items!.ToArray());
+                    break;
+            }
+        }
 
         public ScalarNode? PendingKey { get; set; }
 

@@ -26,9 +26,6 @@ public abstract class Node
     internal static ulong Pack(Position start, byte flags) =>
         ((ulong)(uint)start.Line << 32) | ((ulong)(uint)Math.Min(start.Column, 0xFFFFFF) << 8) | flags;
 
-    /// <summary>Number of nodes in this subtree once aliases are expanded (used to bound alias bombs).</summary>
-    public abstract long ExpandedSize { get; }
-
     /// <summary>Finds the node at a JSON pointer, or null.</summary>
     public Node? At(string pointer) => Find(pointer, out var exact) is { } n && exact ? n : null;
 
@@ -87,8 +84,6 @@ public sealed class ScalarNode : Node
 
     public bool Quoted => (Flags & QuotedFlag) != 0;
 
-    public override long ExpandedSize => 1;
-
     public bool IsNull => Kind == ScalarKind.Null;
 
     public override string ToString() => Value;
@@ -117,33 +112,29 @@ public readonly record struct MappingEntry(MappingKey Key, Node Value);
 
 public sealed class MappingNode : Node
 {
-    // While the reader fills the mapping, entries live in a list; Seal() moves them to an exact-size array,
-    // which keeps large inventories (hundreds of thousands of mappings) compact.
-    private List<MappingEntry>? _building;
+    // Entries sit in one exact-size array; the reader collects them elsewhere and hands them over once, which
+    // keeps each of the millions of mappings of a large inventory at three words.
     private MappingEntry[] _entries = [];
-    private long _size = 1;
 
-    public MappingNode(Position start, int capacity = 4)
-        : base(start) => _building = new List<MappingEntry>(capacity);
+    public MappingNode(Position start, MappingEntry[]? entries = null)
+        : base(start) => _entries = entries ?? [];
 
-    public IReadOnlyList<MappingEntry> Entries => (IReadOnlyList<MappingEntry>?)_building ?? _entries;
+    public IReadOnlyList<MappingEntry> Entries => _entries;
 
-    public override long ExpandedSize => _size;
-
-    public int Count => _building?.Count ?? _entries.Length;
+    public int Count => _entries.Length;
 
     public Node? Get(string key)
     {
         // Mappings in manifests are small: a linear scan beats hashing here.
         var i = IndexOf(key);
-        return i < 0 ? null : EntryAt(i).Value;
+        return i < 0 ? null : _entries[i].Value;
     }
 
     /// <summary>The key of an entry (for its position), if the mapping has it.</summary>
     public MappingKey? KeyOf(string key)
     {
         var i = IndexOf(key);
-        return i < 0 ? null : EntryAt(i).Key;
+        return i < 0 ? null : _entries[i].Key;
     }
 
     public MappingNode? GetMapping(string key) => Get(key) as MappingNode;
@@ -153,35 +144,8 @@ public sealed class MappingNode : Node
     /// <summary>The string value of a scalar child; null when absent, null-valued or not a scalar.</summary>
     public string? GetString(string key) => Get(key) is ScalarNode { IsNull: false } s ? s.Value : null;
 
-    internal void Add(MappingKey key, Node value)
-    {
-        Building().Add(new MappingEntry(key, value));
-        _size += 1 + value.ExpandedSize;
-    }
-
-    /// <summary>Replaces the value of an existing key (duplicate keys: the last one wins, as in Kubernetes).</summary>
-    internal void Replace(int index, MappingKey key, Node value)
-    {
-        var entries = Building();
-        _size += value.ExpandedSize - entries[index].Value.ExpandedSize;
-        entries[index] = new MappingEntry(key, value);
-    }
-
     internal int IndexOf(string key)
     {
-        if (_building is { } building)
-        {
-            for (var i = 0; i < building.Count; i++)
-            {
-                if (string.Equals(building[i].Key.Value, key, StringComparison.Ordinal))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
         var entries = _entries;
         for (var i = 0; i < entries.Length; i++)
         {
@@ -194,68 +158,21 @@ public sealed class MappingNode : Node
         return -1;
     }
 
-    /// <summary>Ends construction: the entries move to an exact-size array. Adding afterwards is still allowed.</summary>
-    internal void Seal()
-    {
-        if (_building is { } building)
-        {
-            _entries = building.ToArray();
-            _building = null;
-        }
-    }
-
-    private MappingEntry EntryAt(int i) => _building is { } building ? building[i] : _entries[i];
-
-    private List<MappingEntry> Building()
-    {
-        if (_building is null)
-        {
-            _building = new List<MappingEntry>(_entries.Length + 1);
-            _building.AddRange(_entries);
-            _entries = [];
-        }
-
-        return _building;
-    }
+    /// <summary>Hands over the entries once the reader has them all.</summary>
+    internal void Complete(MappingEntry[] entries) => _entries = entries;
 }
 
 public sealed class SequenceNode : Node
 {
-    private List<Node>? _building = new();
-    private Node[] _items = [];
-    private long _size = 1;
+    private Node[] _items;
 
-    public SequenceNode(Position start)
-        : base(start)
-    {
-    }
+    public SequenceNode(Position start, Node[]? items = null)
+        : base(start) => _items = items ?? [];
 
-    public IReadOnlyList<Node> Items => (IReadOnlyList<Node>?)_building ?? _items;
+    public IReadOnlyList<Node> Items => _items;
 
-    public override long ExpandedSize => _size;
-
-    internal void Add(Node item)
-    {
-        if (_building is null)
-        {
-            _building = new List<Node>(_items.Length + 1);
-            _building.AddRange(_items);
-            _items = [];
-        }
-
-        _building.Add(item);
-        _size += item.ExpandedSize;
-    }
-
-    /// <summary>Ends construction: the items move to an exact-size array. Adding afterwards is still allowed.</summary>
-    internal void Seal()
-    {
-        if (_building is { } building)
-        {
-            _items = building.ToArray();
-            _building = null;
-        }
-    }
+    /// <summary>Hands over the items once the reader has them all.</summary>
+    internal void Complete(Node[] items) => _items = items;
 }
 
 /// <summary>RFC 6901 JSON pointers.</summary>
