@@ -101,6 +101,7 @@ public sealed class ScanCommand : Command
 
         var loader = new ManifestLoader { StdinProvider = io.Stdin };
         var load = loader.Load(paths);
+        MemoryPolicy.CompactAfterLoad(load.Objects.Count);
         var scanner = new Scanner(RuleCatalog.BuiltIn, config);
         var result = scanner.Scan(load);
 
