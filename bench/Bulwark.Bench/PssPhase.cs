@@ -82,6 +82,12 @@ internal sealed class PssPhaseResult
     /// <summary>Managed bytes allocated by the evaluation part of the last parse + evaluate run.</summary>
     public long EvaluateAllocatedBytes { get; set; }
 
+    /// <summary>Garbage collections (any generation) during the evaluation part of the last parse + evaluate run.</summary>
+    public int EvaluateCollections { get; set; }
+
+    /// <summary>GC pause seconds during the evaluation part of the last parse + evaluate run (included in its time).</summary>
+    public double EvaluateGcPauseSeconds { get; set; }
+
     public int ProcessorCount { get; set; } = Environment.ProcessorCount;
 }
 
@@ -179,12 +185,16 @@ internal static class PssPhase
         var (cpu, sw) = Start();
         var pods = LoadPods([corpus], out _, out _);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var collections = GC.CollectionCount(0);
+        var pause = GC.GetTotalPauseDuration();
         var evalCpu = Phases.CpuTime();
         var evalStart = sw.Elapsed.TotalSeconds;
         var results = EvaluateAll(evaluator, pods, parallel: true);
         sw.Stop();
         var endCpu = Phases.CpuTime();
         result.EvaluateAllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        result.EvaluateCollections = GC.CollectionCount(0) - collections;
+        result.EvaluateGcPauseSeconds = (GC.GetTotalPauseDuration() - pause).TotalSeconds;
         result.ParseAndEvaluate.Add(sw.Elapsed.TotalSeconds, endCpu - cpu);
         result.Evaluate.Add(sw.Elapsed.TotalSeconds - evalStart, endCpu - evalCpu);
         return (pods, results);

@@ -41,6 +41,9 @@ internal sealed class PssSummary
     /// <summary>1 + best evaluation time / best parse time: the ratio without the parse runs' own noise.</summary>
     public double EvaluationShareRatio { get; set; }
 
+    /// <summary>How far apart the runs of the parse baseline are: (slowest - fastest) / fastest.</summary>
+    public double ParseRunSpread { get; set; }
+
     public int Allowed { get; set; }
 
     public int Denied { get; set; }
@@ -88,6 +91,7 @@ internal static class PssReport
             Ratio = p.ParseAndEvaluate.Seconds / p.Parse.Seconds,
             CpuRatio = p.ParseAndEvaluate.CpuSeconds / p.Parse.CpuSeconds,
             EvaluationShareRatio = 1 + (p.Evaluate.Seconds / p.Parse.Seconds),
+            ParseRunSpread = (p.Parse.RunSeconds.Max() - p.Parse.RunSeconds.Min()) / p.Parse.RunSeconds.Min(),
             Allowed = p.Allowed,
             Denied = p.Denied,
         };
@@ -130,11 +134,18 @@ internal static class PssReport
         Line("  evaluate only, one thread (diagnostic)", p.EvaluateOneThread);
         Console.WriteLine();
         Console.WriteLine($"Pods evaluated per second: {s.PodsPerSecond:N0} ({p.ProcessorCount} threads), {s.PodsPerSecondOneThread:N0} on one thread");
-        Console.WriteLine($"Evaluation allocates {p.EvaluateAllocatedBytes / 1048576.0:F1} MiB ({(double)p.EvaluateAllocatedBytes / Math.Max(1, s.Pods):N0} bytes per pod); peak working set {p.PeakWorkingSetBytes / 1048576.0:F1} MiB");
+        Console.WriteLine($"Evaluation allocates {p.EvaluateAllocatedBytes / 1048576.0:F1} MiB ({(double)p.EvaluateAllocatedBytes / Math.Max(1, s.Pods):N0} bytes per pod), " +
+            $"{p.EvaluateCollections} GCs, {p.EvaluateGcPauseSeconds:F3} s GC pause (last run)");
+        Console.WriteLine($"Peak working set of the process (all runs): {p.PeakWorkingSetBytes / 1048576.0:F1} MiB");
         Console.WriteLine($"Input errors: {p.InputErrors:N0}");
         Console.WriteLine();
         Console.WriteLine($"Ratio (parse + evaluate) / parse: {s.Ratio:F2} wall time, {s.CpuRatio:F2} CPU time; " +
             $"1 + evaluate / parse: {s.EvaluationShareRatio:F3}");
+        if (s.ParseRunSpread > 0.1)
+        {
+            Console.WriteLine($"Noise: the parse runs differ by up to {s.ParseRunSpread * 100:F0}%; the machine was busy, so the wall-time ratio is unreliable " +
+                "(the CPU-time ratio and 1 + evaluate / parse are steadier).");
+        }
         Console.WriteLine();
         Console.WriteLine("Target:");
         foreach (var t in r.Targets)
