@@ -135,7 +135,7 @@ internal static class Phases
         return result;
     }
 
-    private static YamlStream[] ParseAll(List<string> files, out long bytes)
+    internal static YamlStream[] ParseAll(List<string> files, out long bytes)
     {
         var streams = new YamlStream[files.Count];
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
@@ -211,13 +211,13 @@ internal static class Phases
         return result;
     }
 
-    private static double CpuTime()
+    internal static double CpuTime()
     {
         using var process = Process.GetCurrentProcess();
         return process.TotalProcessorTime.TotalSeconds;
     }
 
-    private static long PeakWorkingSet()
+    internal static long PeakWorkingSet()
     {
         using var process = Process.GetCurrentProcess();
         process.Refresh();

@@ -5,7 +5,8 @@ using System.Text.Json.Serialization;
 using Bulwark.Bench;
 
 // Bulwark benchmark: generates a synthetic corpus, then measures a bare YamlDotNet parse (baseline) and Bulwark's
-// full scan, each in a child process of its own, and prints and saves the comparison. See bench/README.md.
+// full scan, each in a child process of its own, and prints and saves the comparison. The `pss` mode instead measures
+// parsing against parsing plus Pod Security evaluation, in one child process. See bench/README.md.
 var jsonOptions = new JsonSerializerOptions
 {
     WriteIndented = true,
@@ -36,11 +37,12 @@ if (options.Phase is { } phase)
 {
     var measured = phase switch
     {
-        "baseline" => Phases.Baseline(options.Corpus!, options.BaselineRuns),
-        "scan" => Phases.Scan(options.Corpus!),
+        "baseline" => JsonSerializer.Serialize(Phases.Baseline(options.Corpus!, options.BaselineRuns), jsonOptions),
+        "scan" => JsonSerializer.Serialize(Phases.Scan(options.Corpus!), jsonOptions),
+        "pss" => JsonSerializer.Serialize(PssPhase.Run(options.Corpus!, options.BaselineRuns), jsonOptions),
         _ => throw new InvalidOperationException("unknown phase " + phase),
     };
-    File.WriteAllText(options.ResultFile!, JsonSerializer.Serialize(measured, jsonOptions));
+    File.WriteAllText(options.ResultFile!, measured);
     return 0;
 }
 
@@ -53,15 +55,27 @@ Console.WriteLine($"  {stats.Bytes / 1048576.0:F1} MiB written in {generation.El
 
 try
 {
-    var baseline = RunChild("baseline", corpus, options, jsonOptions);
-    var scan = RunChild("scan", corpus, options, jsonOptions);
-    var report = Report.Build(options, stats, baseline, scan);
-    Report.Print(report);
-
     var outDir = Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), "bench", "out");
     Directory.CreateDirectory(outDir);
-    var resultPath = Path.Combine(outDir, "result.json");
-    File.WriteAllText(resultPath, JsonSerializer.Serialize(report, jsonOptions));
+    string resultPath;
+    if (options.Mode == "pss")
+    {
+        var pss = RunChild<PssPhaseResult>("pss", corpus, options, jsonOptions);
+        var pssReport = PssReport.Build(options, stats, pss);
+        PssReport.Print(pssReport);
+        resultPath = Path.Combine(outDir, "pss-result.json");
+        File.WriteAllText(resultPath, JsonSerializer.Serialize(pssReport, jsonOptions));
+    }
+    else
+    {
+        var baseline = RunChild<PhaseResult>("baseline", corpus, options, jsonOptions);
+        var scan = RunChild<PhaseResult>("scan", corpus, options, jsonOptions);
+        var report = Report.Build(options, stats, baseline, scan);
+        Report.Print(report);
+        resultPath = Path.Combine(outDir, "result.json");
+        File.WriteAllText(resultPath, JsonSerializer.Serialize(report, jsonOptions));
+    }
+
     Console.WriteLine($"Result written to {resultPath}");
     return 0;
 }
@@ -77,7 +91,7 @@ finally
     }
 }
 
-static PhaseResult RunChild(string phase, string corpus, Options options, JsonSerializerOptions jsonOptions)
+static T RunChild<T>(string phase, string corpus, Options options, JsonSerializerOptions jsonOptions)
 {
     var resultFile = Path.Combine(Path.GetTempPath(), $"bulwark-bench-{phase}-{Environment.ProcessId}.json");
     var start = new ProcessStartInfo { UseShellExecute = false };
@@ -101,7 +115,7 @@ static PhaseResult RunChild(string phase, string corpus, Options options, JsonSe
         throw new InvalidOperationException($"the {phase} phase failed (exit code {process.ExitCode})");
     }
 
-    var result = JsonSerializer.Deserialize<PhaseResult>(File.ReadAllText(resultFile), jsonOptions)!;
+    var result = JsonSerializer.Deserialize<T>(File.ReadAllText(resultFile), jsonOptions)!;
     File.Delete(resultFile);
     return result;
 }
