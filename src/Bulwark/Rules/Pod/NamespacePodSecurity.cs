@@ -64,11 +64,9 @@ public static class NamespacePodSecurity
             names.Add($"{failing.Count - NamedWorkloads} more");
         }
 
-        var what = failing.Count == 1 ? "1 of its workloads in the input would fail" : $"{failing.Count} of its {total} workloads in the input would fail";
-        if (failing.Count == 1 && total == 1)
-        {
-            what = "its 1 workload in the input would fail";
-        }
+        var what = total == 1 ? "its 1 workload in the input would fail"
+            : failing.Count == total ? $"all {total} of its workloads in the input would fail"
+            : $"{failing.Count} of its {total} workloads in the input would fail";
 
         return $"{what} restricted ({string.Join(", ", names)})";
     }
