@@ -14,6 +14,7 @@ public static class Program
         var root = new RootCommand("Bulwark: Kubernetes hardening checks for manifests, with exact Kubernetes semantics.");
         root.Subcommands.Add(new ScanCommand(io));
         root.Subcommands.Add(new RulesCommand(io));
+        root.Subcommands.Add(new PssCommand(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -57,4 +57,7 @@ public sealed record BulwarkConfig
 
     /// <summary>Whether exception annotations on objects are honoured (platform teams may allow config exceptions only).</summary>
     public bool AllowAnnotationExceptions { get; init; } = true;
+
+    /// <summary>Pod Security Admission defaults and exemptions (the <c>podSecurity:</c> key; same shape as the API server's PodSecurityConfiguration).</summary>
+    public PodSecurity.PodSecurityConfiguration PodSecurity { get; init; } = Bulwark.PodSecurity.PodSecurityConfiguration.Default;
 }

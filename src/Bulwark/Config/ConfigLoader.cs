@@ -75,7 +75,8 @@ public static class ConfigLoader
                 "parameters" => config with { Parameters = ReadParameters(path, value) },
                 "exceptions" => config with { Exceptions = ReadExceptions(path, value, catalog) },
                 "allowAnnotationExceptions" => config with { AllowAnnotationExceptions = Bool(path, value) },
-                _ => throw Error(path, key, $"unknown key '{key.Value}' (expected rules, parameters, exceptions, allowAnnotationExceptions)"),
+                "podSecurity" => config with { PodSecurity = PodSecurityConfigLoader.ReadBody(path, value) },
+                _ => throw Error(path, key, $"unknown key '{key.Value}' (expected rules, parameters, exceptions, allowAnnotationExceptions, podSecurity)"),
             };
         }
 

@@ -136,7 +136,7 @@ public sealed class Scanner
                 Severity = _scanner._config.Rules.TryGetValue(rule.Id, out var setting) && setting.Severity is { } configured
                     ? configured
                     : v.Severity ?? rule.Info.Severity,
-                Controls = rule.Info.Controls,
+                Controls = v.Controls ?? rule.Info.Controls,
                 Message = v.Message,
                 Object = v.Ref,
                 Path = StringPool.Share(v.Pointer), // a few hundred distinct paths across hundreds of thousands of findings

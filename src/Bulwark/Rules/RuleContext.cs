@@ -9,6 +9,9 @@ public sealed record Violation(KubeObject? Object, ObjectRef Ref, string Pointer
 {
     /// <summary>A severity for this violation only, for rules whose severity depends on what they found; a severity configured for the rule still wins.</summary>
     public Severity? Severity { get; init; }
+
+    /// <summary>The controls this violation concerns, for rules that serve several (default: the rule's controls).</summary>
+    public IReadOnlyList<string>? Controls { get; init; }
 }
 
 /// <summary>Turns a rule's violation into a finding (located, severity applied) and decides whether an exception hides it.</summary>
@@ -56,6 +59,10 @@ public sealed class RuleContext
     /// <summary>Reports a violation at a field of an object with a severity of its own (instead of the rule's default).</summary>
     public void Report(KubeObject obj, string pointer, string message, Severity severity, Fix? fix = null) =>
         Add(new Violation(obj, obj.Ref, pointer, message, null, fix, null) { Severity = severity });
+
+    /// <summary>Reports a violation at a field of an object that concerns only some of the rule's controls.</summary>
+    public void ReportControls(KubeObject obj, string pointer, string message, IReadOnlyList<string> controls, Severity? severity = null) =>
+        Add(new Violation(obj, obj.Ref, pointer, message, null, null, null) { Controls = controls, Severity = severity });
 
     /// <summary>Reports a violation about a container of a pod.</summary>
     public void Report(PodTemplate pod, ContainerView container, string pointer, string message, Fix? fix = null) =>

@@ -1,34 +1,26 @@
-using System.Text.RegularExpressions;
 using Bulwark.Model;
+using Bulwark.PodSecurity;
 
 namespace Bulwark.Rules.Pod;
 
-/// <summary>Pod Security Admission levels, in strictness order.</summary>
-public enum PodSecurityLevel
-{
-    Privileged = 0,
-    Baseline = 1,
-    Restricted = 2,
-}
-
 /// <summary>
-/// Reads the Pod Security Admission labels of a Namespace object as the admission plugin does (spec/PSA.md 1 and
-/// 5.2): levels are exactly privileged, baseline or restricted (case-sensitive); versions are <c>latest</c> or
-/// <c>v1.N</c> (N = 0 or a number without a leading zero). Shared by the namespace-pss-* rules.
+/// Reads the Pod Security Admission labels of a Namespace object for the namespace-pss-* rules, with the parsing of
+/// <see cref="PodSecurityLevels"/> and <see cref="PolicyVersion"/> (spec/PSA.md 1 and 5.2): levels are exactly
+/// privileged, baseline or restricted (case-sensitive); versions are <c>latest</c> or <c>v1.N</c>.
 /// </summary>
 public static class NamespacePodSecurity
 {
-    public const string LabelPrefix = "pod-security.kubernetes.io/";
+    public const string LabelPrefix = NamespacePolicy.LabelPrefix;
 
     /// <summary>Annotation stating why a namespace cannot enforce restricted (accepted for baseline).</summary>
     public const string ReasonAnnotation = "bulwark.dev/pod-security-reason";
 
+    /// <summary>How many failing workloads a namespace message names before summarising.</summary>
+    private const int NamedWorkloads = 3;
+
     public static readonly IReadOnlyList<string> Modes = ["enforce", "audit", "warn"];
 
-    public static readonly IReadOnlyList<string> KnownLabels =
-        ["enforce", "enforce-version", "audit", "audit-version", "warn", "warn-version"];
-
-    private static readonly Regex Version = new(@"^(?:latest|v1\.(?:0|[1-9][0-9]*))$", RegexOptions.CultureInvariant);
+    public static IReadOnlyList<string> KnownLabels => NamespacePolicy.LabelNames;
 
     public static IEnumerable<KubeObject> Namespaces(RuleContext context) => context.Inventory.OfKind(string.Empty, "Namespace");
 
@@ -42,20 +34,43 @@ public static class NamespacePodSecurity
     public static string? Label(KubeObject ns, string label) =>
         ns.Labels?.Get(LabelPrefix + label) is ScalarNode s ? (s.IsNull ? string.Empty : s.Value) : null;
 
-    public static PodSecurityLevel? ParseLevel(string? value) => value switch
-    {
-        "privileged" => PodSecurityLevel.Privileged,
-        "baseline" => PodSecurityLevel.Baseline,
-        "restricted" => PodSecurityLevel.Restricted,
-        _ => null,
-    };
+    public static PodSecurityLevel? ParseLevel(string? value) => PodSecurityLevels.TryParse(value, out var level) ? level : null;
 
-    public static bool IsValidVersion(string value) => Version.IsMatch(value);
+    public static bool IsValidVersion(string value) => PolicyVersion.TryParse(value, out _);
 
-    public static string Name(PodSecurityLevel level) => level switch
+    public static string Name(PodSecurityLevel level) => level.ToLabel();
+
+    /// <summary>
+    /// The "would break" evidence for a namespace: how many pod-bearing objects of the input in it fail
+    /// restricted:latest, naming the first few, e.g. <c>2 workloads in the input would fail restricted (Deployment/web, Pod/debug)</c>.
+    /// </summary>
+    public static string RestrictedEvidence(RuleContext context, KubeObject ns)
     {
-        PodSecurityLevel.Privileged => "privileged",
-        PodSecurityLevel.Baseline => "baseline",
-        _ => "restricted",
-    };
+        var total = context.Inventory.PodTemplates.Count(p => NamespaceAssessment.NamespaceOf(p) == ns.Name);
+        if (total == 0)
+        {
+            return "no workload in the input runs in it";
+        }
+
+        var failing = NamespaceAssessment.FailingRestrictedIn(context.Inventory, ns.Name, context.Config.PodSecurity, Evaluator);
+        if (failing.Count == 0)
+        {
+            return total == 1 ? "its 1 workload in the input passes restricted" : $"all {total} workloads in the input pass restricted";
+        }
+
+        var names = failing.Take(NamedWorkloads).Select(f => f.Pod.Owner.Kind + "/" + f.Pod.Owner.Name).ToList();
+        if (failing.Count > NamedWorkloads)
+        {
+            names.Add($"{failing.Count - NamedWorkloads} more");
+        }
+
+        var what = total == 1 ? "its 1 workload in the input would fail"
+            : failing.Count == total ? $"all {total} of its workloads in the input would fail"
+            : $"{failing.Count} of its {total} workloads in the input would fail";
+
+        return $"{what} restricted ({string.Join(", ", names)})";
+    }
+
+    /// <summary>The evaluator the scan uses (newest version: the default).</summary>
+    public static PodSecurityEvaluator Evaluator { get; } = new();
 }

@@ -1,4 +1,5 @@
 using Bulwark.Findings;
+using Bulwark.PodSecurity;
 
 namespace Bulwark.Rules.Pod;
 

@@ -12,7 +12,7 @@ public sealed class NamespacePssPrivileged : Rule
         Layer = Layer.Pod,
         Controls = ["POD-1"],
         Rationale = "Enforcing privileged turns Pod Security Admission off for the namespace: privileged containers, host namespaces and hostPath volumes are all admitted. " +
-            "Namespaces listed in the systemNamespaces parameter are skipped.",
+            "The message says which workloads of the input in the namespace would fail restricted. Namespaces listed in the systemNamespaces parameter are skipped.",
         Remediation = "Set pod-security.kubernetes.io/enforce to restricted (or baseline for legacy workloads) and move workloads that truly need privileges to a dedicated platform namespace.",
         Parameters = ["systemNamespaces"],
     };
@@ -24,7 +24,7 @@ public sealed class NamespacePssPrivileged : Rule
             if (!NamespacePodSecurity.IsSystem(context, ns) && NamespacePodSecurity.Label(ns, "enforce") == "privileged")
             {
                 var pointer = NamespacePodSecurity.Pointer("enforce");
-                context.Report(ns, pointer, $"namespace \"{ns.Name}\" enforces the privileged Pod Security level, which admits any pod",
+                context.Report(ns, pointer, $"namespace \"{ns.Name}\" enforces the privileged Pod Security level, which admits any pod; {NamespacePodSecurity.RestrictedEvidence(context, ns)}",
                     fix: new Fix("enforce the restricted level", [new PatchOperation("replace", pointer, "restricted")]));
             }
         }
