@@ -77,7 +77,7 @@ internal static class PssSupport
             return null;
         }
 
-        var newest = PodSecurityEvaluator.DefaultNewestVersion;
+        PolicyVersion? newest = null;
         if (parse.GetValue(newestOption) is { } newestText)
         {
             if (Version(io, "--newest-version", newestText) is not { } parsed)
@@ -111,7 +111,9 @@ internal static class PssSupport
                 }
 
                 var configPath = explicitPath ?? ConfigLoader.Discover(paths);
-                config = configPath is null ? PodSecurityConfiguration.Default : ConfigLoader.Load(configPath, RuleCatalog.BuiltIn).PodSecurity;
+                var bulwarkConfig = configPath is null ? BulwarkConfig.Default : ConfigLoader.Load(configPath, RuleCatalog.BuiltIn);
+                config = bulwarkConfig.PodSecurity;
+                newest ??= bulwarkConfig.Parameters.PodSecurityNewestVersion; // --newest-version wins over the config
             }
         }
         catch (ConfigException ex)
@@ -133,7 +135,8 @@ internal static class PssSupport
             io.Error.WriteLine($"bulwark: {(error.Level == InputErrorLevel.Error ? "error" : "warning")}: {error}");
         }
 
-        return new PssInput(inventory, config, new PodSecurityEvaluator(newest), errors.Any(e => e.Level == InputErrorLevel.Error));
+        var evaluator = new PodSecurityEvaluator(newest ?? PodSecurityEvaluator.DefaultNewestVersion);
+        return new PssInput(inventory, config, evaluator, errors.Any(e => e.Level == InputErrorLevel.Error));
     }
 
     public static Utf8JsonWriter JsonWriter(Stream stream) =>

@@ -17,6 +17,12 @@ public sealed record RuleParameters
     /// <summary>Namespaces that hold sensitive or system workloads.</summary>
     public IReadOnlyList<string> SensitiveNamespaces { get; init; } = ["kube-system"];
 
+    /// <summary>
+    /// The newest Pod Security policy version to evaluate: what "latest" means, as on the API server you run
+    /// (default v1.35, the newest released upstream line; up to v1.37).
+    /// </summary>
+    public PodSecurity.PolicyVersion PodSecurityNewestVersion { get; init; } = PodSecurity.PodSecurityEvaluator.DefaultNewestVersion;
+
     /// <summary>Namespaces where workloads may bind broad roles or run privileged (platform namespaces).</summary>
     public IReadOnlyList<string> SystemNamespaces { get; init; } = ["kube-system", "kube-public", "kube-node-lease"];
 }

@@ -134,7 +134,8 @@ public static class ConfigLoader
                 "allowedCapabilities" => p with { AllowedCapabilities = Strings(path, value) },
                 "sensitiveNamespaces" => p with { SensitiveNamespaces = Strings(path, value) },
                 "systemNamespaces" => p with { SystemNamespaces = Strings(path, value) },
-                _ => throw Error(path, key, $"unknown parameter '{key.Value}' (expected minUid, allowedRegistries, allowedCapabilities, sensitiveNamespaces, systemNamespaces)"),
+                "podSecurityNewestVersion" => p with { PodSecurityNewestVersion = NewestVersion(path, value) },
+                _ => throw Error(path, key, $"unknown parameter '{key.Value}' (expected minUid, allowedRegistries, allowedCapabilities, sensitiveNamespaces, systemNamespaces, podSecurityNewestVersion)"),
             };
         }
 
@@ -193,6 +194,18 @@ public static class ConfigLoader
         }
 
         return list;
+    }
+
+    private static PodSecurity.PolicyVersion NewestVersion(string path, Node node)
+    {
+        var text = Scalar(path, node);
+        if (!PodSecurity.PolicyVersion.TryParse(text, out var version) || version.IsLatest ||
+            version.CompareTo(PodSecurity.PodSecurityEvaluator.NewestKnownVersion) > 0)
+        {
+            throw Error(path, node, $"podSecurityNewestVersion must be a version from v1.0 to {PodSecurity.PodSecurityEvaluator.NewestKnownVersion}, not '{text}'");
+        }
+
+        return version;
     }
 
     private static MappingNode Mapping(string path, Node node, string what) =>

@@ -52,7 +52,7 @@ public static class NamespacePodSecurity
             return "no workload in the input runs in it";
         }
 
-        var failing = NamespaceAssessment.FailingRestrictedIn(context.Inventory, ns.Name, context.Config.PodSecurity, Evaluator);
+        var failing = NamespaceAssessment.FailingRestrictedIn(context.Inventory, ns.Name, context.Config.PodSecurity, EvaluatorFor(context));
         if (failing.Count == 0)
         {
             return total == 1 ? "its 1 workload in the input passes restricted" : $"all {total} workloads in the input pass restricted";
@@ -71,6 +71,9 @@ public static class NamespacePodSecurity
         return $"{what} restricted ({string.Join(", ", names)})";
     }
 
-    /// <summary>The evaluator the scan uses (newest version: the default).</summary>
-    public static PodSecurityEvaluator Evaluator { get; } = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<PolicyVersion, PodSecurityEvaluator> Evaluators = new();
+
+    /// <summary>The evaluator the scan uses: the newest version comes from the podSecurityNewestVersion parameter.</summary>
+    public static PodSecurityEvaluator EvaluatorFor(RuleContext context) =>
+        Evaluators.GetOrAdd(context.Parameters.PodSecurityNewestVersion, v => new PodSecurityEvaluator(v));
 }

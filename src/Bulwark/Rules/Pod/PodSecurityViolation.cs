@@ -77,7 +77,7 @@ public sealed class PodSecurityViolation : PodRule
             return;
         }
 
-        var result = NamespacePodSecurity.Evaluator.Evaluate(policy, pod);
+        var result = NamespacePodSecurity.EvaluatorFor(context).Evaluate(policy, pod);
         var verb = NamespaceAssessment.IsPod(pod) ? "violates" : "would violate";
         foreach (var failure in result.Failures)
         {
