@@ -1,4 +1,5 @@
 using Bulwark.Model;
+using Bulwark.Rbac;
 
 namespace Bulwark.Rules.Rbac;
 
@@ -40,26 +41,16 @@ internal sealed class PolicyRuleView
     public IReadOnlyList<RuleItem> NonResourceUrls { get; }
 
     /// <summary>Upstream verb matching: <c>*</c> or exact, case-sensitive equality.</summary>
-    public bool MatchesVerb(string verb) => Verbs.Any(v => v.Value == "*" || v.Value == verb);
+    public bool MatchesVerb(string verb) => Verbs.Any(v => v.Value == RuleMatching.All || v.Value == verb);
 
     /// <summary>Upstream API group matching: <c>*</c> or exact equality ("" is the core group).</summary>
     public bool MatchesGroup(string group) => ApiGroups.Any(g => g.Value == "*" || g.Value == group);
 
-    /// <summary>The first resource element that matches a resource (and optional subresource), upstream semantics.</summary>
+    /// <summary>The first resource element that matches a resource (and optional subresource), upstream semantics (<see cref="RuleMatching"/>).</summary>
     public RuleItem? MatchingResource(string resource, string subresource = "")
     {
-        var combined = subresource.Length == 0 ? resource : resource + "/" + subresource;
-        foreach (var r in Resources)
-        {
-            // "*" covers every resource and subresource; "*/<sub>" covers that subresource of every resource;
-            // anything else must equal "resource" or "resource/subresource" exactly ("pods/*" is not a wildcard).
-            if (r.Value == "*" || r.Value == combined || (subresource.Length > 0 && r.Value == "*/" + subresource))
-            {
-                return r;
-            }
-        }
-
-        return null;
+        var values = Resources.Select(r => r.Value).ToList();
+        return RuleMatching.MatchingResource(values, resource, subresource) is { } match ? Resources.First(r => r.Value == match) : null;
     }
 
     /// <summary>Whether the rule allows a request for any name (no resourceNames restriction).</summary>
@@ -177,48 +168,8 @@ internal static class RbacObjects
     /// Label selector matching as metav1.LabelSelectorAsSelector does: matchLabels and matchExpressions are ANDed;
     /// an empty (or null) selector matches everything.
     /// </summary>
-    public static bool SelectorMatches(MappingNode? selector, IReadOnlyDictionary<string, string> labels)
-    {
-        if (selector is null)
-        {
-            return true;
-        }
-
-        foreach (var entry in selector.GetMapping("matchLabels")?.Entries ?? [])
-        {
-            var wanted = entry.Value is ScalarNode { IsNull: false } v ? v.Value : string.Empty;
-            if (!labels.TryGetValue(entry.Key.Value, out var actual) || actual != wanted)
-            {
-                return false;
-            }
-        }
-
-        foreach (var item in selector.GetSequence("matchExpressions")?.Items ?? [])
-        {
-            if (item is not MappingNode expression)
-            {
-                continue;
-            }
-
-            var key = expression.GetString("key") ?? string.Empty;
-            var values = expression.GetSequence("values")?.Items.OfType<ScalarNode>().Select(s => s.Value).ToList() ?? [];
-            var has = labels.TryGetValue(key, out var value);
-            var ok = expression.GetString("operator") switch
-            {
-                "In" => has && values.Contains(value!),
-                "NotIn" => !has || !values.Contains(value!),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false, // an invalid operator makes the selector invalid: it selects nothing
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool SelectorMatches(MappingNode? selector, IReadOnlyDictionary<string, string> labels) =>
+        LabelSelector.FromNode(selector).Matches(labels);
 }
 
 /// <summary>One subject of a binding, with its pointer.</summary>
