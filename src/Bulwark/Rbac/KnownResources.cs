@@ -3,7 +3,17 @@ namespace Bulwark.Rbac;
 /// <summary>A built-in resource: API group ("" = core), plural resource name, and whether it is namespaced.</summary>
 public sealed record KnownResource(string Group, string Resource, bool Namespaced)
 {
-    public override string ToString() => Group.Length == 0 ? Resource : $"{Resource}.{Group}";
+    /// <summary>kubectl's spelling: <c>pods</c>, <c>deployments.apps</c>, <c>deployments.apps/scale</c>.</summary>
+    public override string ToString()
+    {
+        if (Group.Length == 0)
+        {
+            return Resource;
+        }
+
+        var slash = Resource.IndexOf('/');
+        return slash < 0 ? $"{Resource}.{Group}" : $"{Resource[..slash]}.{Group}{Resource[slash..]}";
+    }
 }
 
 /// <summary>
