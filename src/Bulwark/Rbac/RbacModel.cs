@@ -121,7 +121,7 @@ public sealed class RbacModel
     public WhoCanResult WhoCan(RequestAttributes request, bool allNamespaces = false)
     {
         var grants = new List<Grant>();
-        foreach (var role in CandidateRoles(request))
+        foreach (var role in CandidateRoles(request, allNamespaces))
         {
             List<PolicyRule>? matching = null;
             foreach (var rule in role.Rules)
@@ -242,7 +242,12 @@ public sealed class RbacModel
     private static List<Grant> Order(List<Grant> grants) =>
         grants.OrderBy(g => g.Binding.IsClusterRoleBinding ? 0 : 1).ThenBy(g => g.Binding.Order).ToList();
 
-    private IEnumerable<RbacRole> CandidateRoles(RequestAttributes request)
+    /// <summary>
+    /// The roles whose rules name the request's resource, <c>*</c> or <c>*/sub</c>: ClusterRoles, plus the Roles of the
+    /// request's namespace (of every namespace with <paramref name="allNamespaces"/>); roles with non-resource rules
+    /// for a non-resource request.
+    /// </summary>
+    private IEnumerable<RbacRole> CandidateRoles(RequestAttributes request, bool allNamespaces)
     {
         if (!request.IsResourceRequest)
         {
@@ -255,14 +260,33 @@ public sealed class RbacModel
             : [RuleMatching.All, request.CombinedResource, "*/" + request.Subresource];
         foreach (var key in keys)
         {
+            Add(ClusterKey(key));
+            if (allNamespaces)
+            {
+                Add(AnyRoleKey(key));
+            }
+            else if (request.Namespace.Length > 0)
+            {
+                Add(RoleKeyIn(request.Namespace, key));
+            }
+        }
+
+        return result.Cast<RbacRole>();
+
+        void Add(string key)
+        {
             if (_rolesByResource.TryGetValue(key, out var roles))
             {
                 result.UnionWith(roles);
             }
         }
-
-        return result.Cast<RbacRole>();
     }
+
+    private static string ClusterKey(string resource) => "c\0" + resource;
+
+    private static string AnyRoleKey(string resource) => "a\0" + resource;
+
+    private static string RoleKeyIn(string @namespace, string resource) => "r\0" + @namespace + "\0" + resource;
 
     private void Load(IEnumerable<KubeObject> objects)
     {
@@ -426,12 +450,15 @@ public sealed class RbacModel
 
             foreach (var key in keys)
             {
-                if (!_rolesByResource.TryGetValue(key, out var list))
+                if (role.Kind == RoleKey.ClusterRoleKind)
                 {
-                    _rolesByResource[key] = list = new();
+                    AddIndex(ClusterKey(key), role);
                 }
-
-                list.Add(role);
+                else
+                {
+                    AddIndex(AnyRoleKey(key), role);
+                    AddIndex(RoleKeyIn(role.Namespace, key), role);
+                }
             }
 
             if (nonResource)
@@ -439,6 +466,16 @@ public sealed class RbacModel
                 _nonResourceRoles.Add(role);
             }
         }
+    }
+
+    private void AddIndex(string key, RbacRole role)
+    {
+        if (!_rolesByResource.TryGetValue(key, out var list))
+        {
+            _rolesByResource[key] = list = new();
+        }
+
+        list.Add(role);
     }
 
     private sealed class BindingRuleComparer : IEqualityComparer<(RbacBinding Binding, PolicyRule Rule)>
