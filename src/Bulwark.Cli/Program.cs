@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(new ScanCommand(io));
         root.Subcommands.Add(new RulesCommand(io));
         root.Subcommands.Add(new PssCommand(io));
+        root.Subcommands.Add(new RbacCommand(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
