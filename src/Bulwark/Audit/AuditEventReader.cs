@@ -104,7 +104,8 @@ public static class AuditEventReader
 
         var kind = Str(root, "kind");
         var apiVersion = Str(root, "apiVersion");
-        if (apiVersion.Length > 0 && !SupportedApiVersions.Contains(apiVersion))
+        var known = kind == "Event" || (kind == "EventList" && !inList) || (kind.Length == 0 && root.TryGetProperty("verb", out _));
+        if (known && apiVersion.Length > 0 && !SupportedApiVersions.Contains(apiVersion))
         {
             yield return Error(source, line, $"unsupported apiVersion \"{apiVersion}\" (Bulwark reads audit.k8s.io/v1 and audit.k8s.io/v1beta1)");
             yield break;
@@ -127,7 +128,7 @@ public static class AuditEventReader
         }
 
         // Items of an EventList and hand-made logs may omit kind; an object with a verb is then taken as an Event.
-        if (kind != "Event" && !(kind.Length == 0 && root.TryGetProperty("verb", out _)))
+        if (!known)
         {
             yield return Error(source, line, kind.Length == 0
                 ? "not an audit Event (no kind and no verb)"

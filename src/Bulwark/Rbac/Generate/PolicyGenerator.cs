@@ -283,7 +283,7 @@ public sealed class PolicyGenerator
             }
 
             // Unrestricted verbs share one rule. Named verbs are grouped either by their set of names or, when that
-            // gives fewer rules, names by their set of verbs: both grant exactly the (verb, name) pairs used.
+            // gives more rules, names by their set of verbs (what the subject does with each object): both grant exactly the (verb, name) pairs used.
             var any = perVerb.Where(v => v.Names.Count == 0).ToList();
             if (any.Count > 0)
             {
@@ -296,7 +296,7 @@ public sealed class PolicyGenerator
                 .GroupBy(p => p.Name, StringComparer.Ordinal)
                 .GroupBy(g => VerbKey(g.Select(p => p.Verb)))
                 .ToList();
-            if (byVerbs.Count < byNames.Count)
+            if (byVerbs.Count <= byNames.Count)
             {
                 foreach (var same in byVerbs)
                 {
