@@ -128,9 +128,9 @@ public static class RiskCatalog
 
     private static RiskMatch? Wildcard(RbacRole role, PolicyRule rule, RiskScope scope)
     {
-        if (IsFullWildcard(rule) && scope.IsCluster && rule.ResourceNames.Count == 0)
+        if (scope.IsCluster && role.Rules.Any(r => IsFullWildcard(r) && r.ResourceNames.Count == 0))
         {
-            return null; // cluster-admin-equivalent
+            return null; // the role is reported as cluster-admin-equivalent
         }
 
         var fields = new List<string>();

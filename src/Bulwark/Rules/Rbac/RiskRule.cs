@@ -22,7 +22,7 @@ public abstract class RiskRule : Rule
     {
         foreach (var finding in Findings(context))
         {
-            if (finding.Risk != RiskId || finding.Object is not { } obj || RiskEngine.IsBootstrap(obj) ||
+            if (finding.Risk != RiskId || finding.Object is not { } obj || finding.Role?.IsDefault == true || RiskEngine.IsBootstrap(obj) ||
                 (finding.Role is { Kind: RoleKey.ClusterRoleKind, Name: "cluster-admin" }))
             {
                 continue;
