@@ -98,6 +98,7 @@ public static class RiskEngine
         }
 
         var aggregated = model.Roles.Where(r => r.IsAggregated).ToList();
+        var sources = aggregated.ToDictionary(a => a.Key, a => Contributors(a, model.Roles));
         foreach (var role in model.Roles)
         {
             if (role.IsAggregated)
@@ -110,7 +111,7 @@ public static class RiskEngine
                 var bindings = new List<RbacBinding>(bindingsByRole.GetValueOrDefault(role.Key) ?? []);
                 if (role.Kind == RoleKey.ClusterRoleKind)
                 {
-                    foreach (var agg in aggregated.Where(a => a.Rules.Contains(rule)))
+                    foreach (var agg in aggregated.Where(a => sources[a.Key].Contains(role) && a.Rules.Contains(rule)))
                     {
                         bindings.AddRange(bindingsByRole.GetValueOrDefault(agg.Key) ?? []);
                     }
@@ -150,6 +151,35 @@ public static class RiskEngine
 
         findings.AddRange(BindingRisks.Analyze(model, options));
         return findings;
+    }
+
+    /// <summary>
+    /// The ClusterRoles whose rules flow into an aggregated ClusterRole: those its selectors match, and, transitively,
+    /// the contributors of matched roles that are aggregated themselves (view into edit into admin).
+    /// </summary>
+    private static HashSet<RbacRole> Contributors(RbacRole aggregated, IReadOnlyList<RbacRole> roles)
+    {
+        var result = new HashSet<RbacRole>(ReferenceEqualityComparer.Instance);
+        var queue = new Queue<RbacRole>([aggregated]);
+        while (queue.Count > 0)
+        {
+            var current = queue.Dequeue();
+            if (current.AggregationSelectors is not { } selectors || selectors.Any(s => s.Error is not null))
+            {
+                continue;
+            }
+
+            foreach (var role in roles)
+            {
+                if (role.Kind == RoleKey.ClusterRoleKind && !ReferenceEquals(role, current) && !ReferenceEquals(role, aggregated) &&
+                    selectors.Any(s => s.Matches(role.Labels)) && result.Add(role))
+                {
+                    queue.Enqueue(role);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The "everyone" groups and the anonymous user: system:authenticated, system:unauthenticated, system:serviceaccounts[:ns], system:anonymous.</summary>

@@ -95,6 +95,11 @@ public sealed class RiskEngineTests : IDisposable
             rules: [{apiGroups: [''], resources: [pods/exec], verbs: [create]}]
             ---
             apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {name: same-rule-not-aggregated}
+            rules: [{apiGroups: [''], resources: [pods/exec], verbs: [create]}]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
             kind: RoleBinding
             metadata: {name: team-admin, namespace: shop}
             roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
@@ -107,6 +112,7 @@ public sealed class RiskEngineTests : IDisposable
         // Then
         Assert.Equal(Severity.Medium, finding.Severity);
         Assert.Equal("shop-admins", Assert.Single(finding.Holders).Subject.Name);
+        Assert.Empty(Assert.Single(RiskEngine.Analyze(model), f => f.Risk == "pods-exec" && f.Role!.Name == "same-rule-not-aggregated").Holders);
     }
 
     [Fact]
