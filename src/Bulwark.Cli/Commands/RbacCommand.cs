@@ -12,5 +12,6 @@ public sealed class RbacCommand : Command
         Subcommands.Add(new RbacWhoCanCommand(io));
         Subcommands.Add(new RbacAccessCommand(io));
         Subcommands.Add(RbacGenerateCommand.Create(io));
+        Subcommands.Add(new RbacRisksCommand(io));
     }
 }

@@ -358,7 +358,7 @@ public sealed class PolicyGenerator
             var (group, resource, verb) = (atom.Group, atom.Resource, atom.Verb);
             if (verb == "impersonate")
             {
-                warnings.Add("impersonate lets the subject act as another identity (rbac-escalation-verbs reports it); the audit log shows it impersonating, review before applying");
+                warnings.Add("impersonate lets the subject act as another identity (rbac-impersonate reports it); the audit log shows it impersonating, review before applying");
             }
             else if (group == "rbac.authorization.k8s.io" && resource is "roles" or "clusterroles" or "rolebindings" or "clusterrolebindings" && verb is "create" or "update" or "patch")
             {

@@ -2,7 +2,7 @@ using Bulwark.Findings;
 
 namespace Bulwark.Rules.Rbac;
 
-public sealed class RbacWildcard : Rule
+public sealed class RbacWildcard : RiskRule
 {
     public override RuleInfo Info { get; } = new()
     {
@@ -12,39 +12,13 @@ public sealed class RbacWildcard : Rule
         Layer = Layer.Rbac,
         Controls = ["RBAC-3"],
         Rationale = "A `*` in verbs, resources or apiGroups grants everything that exists and everything added later (new verbs, subresources, CRDs), so the grant cannot be reviewed. " +
-            "Each of the three fields is reported separately, at its first `*` element; partial forms such as `*/scale` are not reported here. " +
-            "ClusterRoles with an aggregationRule are skipped: their rules are computed by the aggregation controller, and the wildcard is reported in the role it comes from. " +
-            "The built-in ClusterRole cluster-admin is skipped when it appears in the input, since it is `*` by design (its bindings are checked by rbac-broad-role-binding).",
+            "Each rule is reported once, at its first `*` (verbs, then apiGroups, then resources), naming every field that has one; partial forms such as `*/scale` are not reported here. " +
+            "Severity is critical when the rule has `*` verbs and is held cluster-wide (bound by a ClusterRoleBinding, or an unbound ClusterRole), high otherwise. " +
+            "A rule with `*` in all three fields held cluster-wide is reported as rbac-cluster-admin-equivalent instead. " +
+            "ClusterRoles with an aggregationRule are skipped (their rules are computed and reported where they are written), as is the built-in cluster-admin (its bindings are rbac-cluster-admin-binding).",
         Remediation = "List the exact verbs, resources and API groups the subject needs instead of `*`.",
+        Parameters = ["sensitiveNamespaces", "systemNamespaces"],
     };
 
-    public override void Check(RuleContext context)
-    {
-        foreach (var role in RbacObjects.Roles(context.Inventory))
-        {
-            if (RbacObjects.IsAggregated(role) || RbacObjects.IsBuiltInClusterAdmin(role))
-            {
-                continue;
-            }
-
-            foreach (var rule in RbacObjects.Rules(role))
-            {
-                Report(context, rule, rule.Verbs, "verbs", "every verb");
-                Report(context, rule, rule.ApiGroups, "apiGroups", "every API group");
-                Report(context, rule, rule.Resources, "resources", "every resource and subresource");
-            }
-        }
-    }
-
-    private static void Report(RuleContext context, PolicyRuleView rule, IReadOnlyList<RuleItem> items, string field, string what)
-    {
-        foreach (var item in items)
-        {
-            if (item.Value == "*")
-            {
-                context.Report(rule.Role, item.Pointer, $"rule {rule.Index} of {rule.Role.Kind} \"{rule.Role.Name}\" has `*` in {field}, granting {what}");
-                return;
-            }
-        }
-    }
+    protected override string RiskId => "wildcard";
 }

@@ -1,0 +1,20 @@
+using Bulwark.Findings;
+
+namespace Bulwark.Rules.Rbac;
+
+public sealed class RbacNodeWrite : RiskRule
+{
+    public override RuleInfo Info { get; } = new()
+    {
+        Id = "rbac-node-write",
+        Title = "Role can modify nodes",
+        Severity = Severity.High,
+        Layer = Layer.Rbac,
+        Controls = ["RBAC-3"],
+        Rationale = "Update, patch or delete on nodes lets a subject relabel, taint or remove nodes to attract or evict pods (high); update or patch on nodes/status alone fakes node conditions (low). Nodes are cluster-scoped, so only cluster-wide grants count.",
+        Remediation = "Leave node writes to the node lifecycle controllers and the kubelets.",
+        Parameters = ["sensitiveNamespaces", "systemNamespaces"],
+    };
+
+    protected override string RiskId => "node-write";
+}
