@@ -20,7 +20,8 @@ public sealed class RuleFixtureTests
 
     private static readonly Regex ExpectComment = new(@"#\s*expect:\s*(?<ids>[a-z0-9\-,\s]+?)\s*$", RegexOptions.Compiled);
 
-    public static string FixtureRoot => Path.Combine(AppContext.BaseDirectory, "Rules", "Fixtures");
+    // Read from the source tree, not the build output: a fixture folder deleted from source must not linger in bin/.
+    public static string FixtureRoot => Path.Combine(Cli.RulesCommandTests.RepoRoot(), "tests", "Bulwark.Tests", "Rules", "Fixtures");
 
     public static TheoryData<string> RuleIds()
     {
