@@ -1,0 +1,563 @@
+using Bulwark.Model;
+
+namespace Bulwark.Rbac.Paths;
+
+/// <summary>
+/// The identity graph of RBAC.md section 3, restricted to the edges decidable from manifests: nodes are the users,
+/// groups and service accounts of the input (binding subjects, ServiceAccount objects, the accounts pods run as),
+/// system:masters and the target (cluster-admin-equivalent power); an edge means "can obtain the permissions of".
+/// Every edge is decided by can-i queries against the <see cref="RbacModel"/>, so it follows the authorizer's exact
+/// semantics (wildcards, subresources, resourceNames, aggregation, implicit groups).
+/// </summary>
+public sealed class EscalationGraph
+{
+    private const string Rbac = "rbac.authorization.k8s.io";
+    private const string Certificates = "certificates.k8s.io";
+    private const string Admission = "admissionregistration.k8s.io";
+
+    private static readonly (string Group, string Resource, string[] Verbs)[] Workloads =
+    [
+        (string.Empty, "pods", ["create"]),
+        ("apps", "deployments", ["create", "update", "patch"]),
+        ("apps", "daemonsets", ["create", "update", "patch"]),
+        ("apps", "statefulsets", ["create", "update", "patch"]),
+        ("apps", "replicasets", ["create", "update", "patch"]),
+        (string.Empty, "replicationcontrollers", ["create", "update", "patch"]),
+        ("batch", "jobs", ["create", "update", "patch"]),
+        ("batch", "cronjobs", ["create", "update", "patch"]),
+    ];
+
+    private readonly RbacModel _model;
+    private readonly PathOptions _options;
+    private readonly SortedDictionary<string, SortedSet<string>> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<string>> _podAccounts = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Namespace, string Account)> _tokenSecrets = new();
+    private readonly Dictionary<string, List<RbacBinding>> _bindingsBySubject = new(StringComparer.Ordinal);
+    private readonly List<RbacRole> _adminClusterRoles;
+    private readonly List<RbacRole> _podCreatorClusterRoles;
+    private readonly Dictionary<string, List<RbacRole>> _podCreatorRoles = new(StringComparer.Ordinal);
+    private readonly Dictionary<Identity, IReadOnlyList<EscalationEdge>> _edges = new();
+    private readonly SortedSet<Identity> _nodes = new();
+
+    private EscalationGraph(RbacModel model, IEnumerable<KubeObject> objects, PathOptions options)
+    {
+        _model = model;
+        _options = options;
+        foreach (var binding in model.Bindings)
+        {
+            foreach (var subject in binding.Subjects)
+            {
+                if (NodeOf(binding, subject) is not { } node)
+                {
+                    continue;
+                }
+
+                AddNode(node);
+                var key = node.Kind == RbacSubject.Group ? "g:" + node.Name : "u:" + node.ToUserInfo().Name;
+                if (!_bindingsBySubject.TryGetValue(key, out var list))
+                {
+                    _bindingsBySubject[key] = list = new();
+                }
+
+                list.Add(binding);
+            }
+        }
+
+        foreach (var obj in objects)
+        {
+            ReadObject(obj);
+        }
+
+        AddNode(Identity.Masters);
+        _adminClusterRoles = model.Roles.Where(r => r.Kind == RoleKey.ClusterRoleKind && r.Rules.Any(IsAdminRule)).ToList();
+        _podCreatorClusterRoles = model.Roles.Where(r => r.Kind == RoleKey.ClusterRoleKind && r.Rules.Any(CreatesPods)).ToList();
+        foreach (var role in model.Roles.Where(r => r.Kind == RoleKey.RoleKind && r.Rules.Any(CreatesPods)))
+        {
+            if (!_podCreatorRoles.TryGetValue(role.Namespace, out var list))
+            {
+                _podCreatorRoles[role.Namespace] = list = new();
+            }
+
+            list.Add(role);
+        }
+    }
+
+    /// <summary>Every node (users, groups, service accounts, system:masters), in kind, namespace, name order.</summary>
+    public IReadOnlyCollection<Identity> Nodes => _nodes;
+
+    public RbacModel Model => _model;
+
+    public static EscalationGraph Build(RbacModel model, IEnumerable<KubeObject> objects, PathOptions? options = null) =>
+        new(model, objects, options ?? new PathOptions());
+
+    /// <summary>Adds a node that the input does not mention (a --from subject with no binding of its own).</summary>
+    public void AddNode(Identity node)
+    {
+        if (node.IsTarget || !_nodes.Add(node))
+        {
+            return;
+        }
+
+        if (node.Kind == RbacSubject.ServiceAccount)
+        {
+            AccountsIn(node.Namespace!).Add(node.Name);
+        }
+    }
+
+    /// <summary>
+    /// A rule that makes its holder cluster-admin-equivalent when bound cluster-wide: <c>*</c> verbs, <c>*</c>
+    /// resources and <c>*</c> API groups, without resourceNames.
+    /// </summary>
+    public static bool IsAdminRule(PolicyRule rule) =>
+        rule.ResourceNames.Count == 0 && rule.Verbs.Contains(RuleMatching.All) && rule.Resources.Contains(RuleMatching.All) &&
+        rule.ApiGroups.Contains(RuleMatching.All);
+
+    /// <summary>
+    /// The edges leaving a node (memoised). A cluster-admin-equivalent node (or system:masters) has a single edge to
+    /// the target unless <paramref name="full"/>: paths stop there.
+    /// </summary>
+    public IReadOnlyList<EscalationEdge> EdgesFrom(Identity node, bool full = false)
+    {
+        if (!full && _edges.TryGetValue(node, out var cached))
+        {
+            return cached;
+        }
+
+        var edges = Compute(node, full);
+        if (!full)
+        {
+            _edges[node] = edges;
+        }
+
+        return edges;
+    }
+
+    private List<EscalationEdge> Compute(Identity node, bool full)
+    {
+        var edges = new List<EscalationEdge>();
+        if (node.IsTarget)
+        {
+            return edges;
+        }
+
+        if (node == Identity.Masters)
+        {
+            edges.Add(new EscalationEdge(node, Identity.ClusterAdmin, "cluster-admin-equivalent", string.Empty, [], PrivilegedGroup: UserInfo.Masters));
+            return edges;
+        }
+
+        var user = node.ToUserInfo();
+        var clusterGrants = _model.RulesFor(user, string.Empty);
+        if (clusterGrants.FirstOrDefault(g => IsAdminRule(g.Rule)) is { } admin)
+        {
+            edges.Add(new EscalationEdge(node, Identity.ClusterAdmin, "cluster-admin-equivalent", string.Empty, [admin]));
+            if (!full)
+            {
+                return edges;
+            }
+        }
+
+        var namespaces = RoleBindingNamespaces(user);
+        var caps = new Capabilities(clusterGrants.Concat(namespaces.SelectMany(ns => _model.RulesFor(user, ns))));
+        var ctx = new Context(this, node, user, namespaces, caps, edges);
+        ctx.Impersonate();
+        ctx.WorkloadCreate();
+        ctx.TokenRequest();
+        ctx.Secrets();
+        ctx.Exec();
+        ctx.Bind();
+        ctx.Escalate();
+        ctx.CsrApprove();
+        ctx.WebhookWrite();
+        return edges;
+    }
+
+    private SortedSet<string> AccountsIn(string @namespace)
+    {
+        if (!_accounts.TryGetValue(@namespace, out var set))
+        {
+            _accounts[@namespace] = set = new(StringComparer.Ordinal);
+        }
+
+        return set;
+    }
+
+    private static Identity? NodeOf(RbacBinding binding, RbacSubject subject) => subject.Kind switch
+    {
+        RbacSubject.User when subject.Name.Length > 0 => Identity.User(subject.Name),
+        RbacSubject.Group when subject.Name.Length > 0 => Identity.Group(subject.Name),
+        RbacSubject.ServiceAccount when (subject.Namespace ?? binding.Namespace) is { Length: > 0 } ns && subject.Name.Length > 0 =>
+            Identity.ServiceAccount(ns, subject.Name),
+        _ => null,
+    };
+
+    private void ReadObject(KubeObject obj)
+    {
+        if (obj.Group.Length == 0 && obj.Kind == "ServiceAccount" && obj.Namespace is { Length: > 0 } saNs)
+        {
+            AddNode(Identity.ServiceAccount(saNs, obj.Name));
+            return;
+        }
+
+        if (obj.Group.Length == 0 && obj.Kind == "Secret" && obj.Namespace is { Length: > 0 } secretNs)
+        {
+            if (obj.Root.GetString("type") == "kubernetes.io/service-account-token" &&
+                obj.Annotations?.GetString("kubernetes.io/service-account.name") is { Length: > 0 } account)
+            {
+                _tokenSecrets.Add((secretNs, account));
+                AddNode(Identity.ServiceAccount(secretNs, account));
+            }
+
+            return;
+        }
+
+        if (obj.Namespace is not { Length: > 0 } podNs || PodTemplateLocator.Locate(obj) is not { } where || obj.Root.At(where.Spec) is not MappingNode spec)
+        {
+            return;
+        }
+
+        // The account a pod runs as: serviceAccountName, else the deprecated serviceAccount, else "default".
+        var name = spec.GetString("serviceAccountName") is { Length: > 0 } n ? n : spec.GetString("serviceAccount") is { Length: > 0 } d ? d : "default";
+        AddNode(Identity.ServiceAccount(podNs, name));
+        if (!_podAccounts.TryGetValue(podNs, out var set))
+        {
+            _podAccounts[podNs] = set = new(StringComparer.Ordinal);
+        }
+
+        set.Add(name);
+    }
+
+    /// <summary>The namespaces where a RoleBinding names the user, one of its groups, or its service account.</summary>
+    private SortedSet<string> RoleBindingNamespaces(UserInfo user)
+    {
+        var result = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var key in (user.Name is null ? [] : new[] { "u:" + user.Name }).Concat(user.Groups.Select(g => "g:" + g)))
+        {
+            foreach (var binding in _bindingsBySubject.GetValueOrDefault(key) ?? [])
+            {
+                if (!binding.IsClusterRoleBinding)
+                {
+                    result.Add(binding.Namespace);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private IEnumerable<RbacBinding> BindingsOf(UserInfo user) =>
+        (user.Name is null ? [] : new[] { "u:" + user.Name }).Concat(user.Groups.Select(g => "g:" + g))
+            .SelectMany(k => _bindingsBySubject.GetValueOrDefault(k) ?? []).Distinct();
+
+    private static bool CreatesPods(PolicyRule rule) =>
+        RuleMatching.Allows(rule, RequestAttributes.ForResource("create", string.Empty, "pods", @namespace: "x"));
+
+    /// <summary>The verbs and resources a node's rules mention: a cheap filter before can-i queries.</summary>
+    private sealed class Capabilities
+    {
+        private readonly HashSet<string> _verbs = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _resources = new(StringComparer.Ordinal);
+
+        public Capabilities(IEnumerable<Grant> grants)
+        {
+            foreach (var grant in grants)
+            {
+                _verbs.UnionWith(grant.Rule.Verbs);
+                _resources.UnionWith(grant.Rule.Resources);
+            }
+        }
+
+        public bool Maybe(string verb, string resource, string subresource = "") =>
+            (_verbs.Contains(verb) || _verbs.Contains(RuleMatching.All)) &&
+            (_resources.Contains(RuleMatching.All) || (subresource.Length == 0
+                ? _resources.Contains(resource)
+                : _resources.Contains(resource + "/" + subresource) || _resources.Contains("*/" + subresource)));
+    }
+
+    /// <summary>The edge computations for one node.</summary>
+    private sealed class Context(EscalationGraph graph, Identity node, UserInfo user, SortedSet<string> namespaces, Capabilities caps, List<EscalationEdge> edges)
+    {
+        private const string LegacyTokenCondition =
+            "needs a legacy service-account-token Secret for the account (auto-created before Kubernetes 1.24, or created by hand)";
+
+        public void Impersonate()
+        {
+            if (caps.Maybe("impersonate", "groups"))
+            {
+                foreach (var group in graph._nodes.Where(n => n.Kind == RbacSubject.Group && n != node).ToList())
+                {
+                    if (Allowed("impersonate", string.Empty, "groups", name: group.Name) is { } g)
+                    {
+                        Add(group, "impersonate", string.Empty, [g]);
+                    }
+                }
+            }
+
+            if (caps.Maybe("impersonate", "users"))
+            {
+                foreach (var target in graph._nodes.Where(n => n.Kind == RbacSubject.User && n != node).ToList())
+                {
+                    if (Allowed("impersonate", string.Empty, "users", name: target.Name) is { } g)
+                    {
+                        Add(target, "impersonate", string.Empty, [g]);
+                    }
+                }
+            }
+
+            if (caps.Maybe("impersonate", "serviceaccounts"))
+            {
+                foreach (var ns in Scopes("impersonate", string.Empty, "serviceaccounts"))
+                {
+                    foreach (var account in graph.AccountsIn(ns).ToList())
+                    {
+                        if (Allowed("impersonate", string.Empty, "serviceaccounts", ns: ns, name: account) is { } g)
+                        {
+                            Add(Identity.ServiceAccount(ns, account), "impersonate", ns, [g]);
+                        }
+                    }
+                }
+            }
+        }
+
+        public void WorkloadCreate()
+        {
+            var cluster = FirstWorkloadGrant(string.Empty);
+            foreach (var ns in cluster is null ? namespaces.Where(graph._accounts.ContainsKey).ToList() : graph._accounts.Keys.ToList())
+            {
+                if ((cluster ?? FirstWorkloadGrant(ns)) is { } grant)
+                {
+                    var risk = graph._options.PrivilegedNamespaces.Contains(ns) ? "workload-create-kube-system" : "workload-create";
+                    AddAll(ns, risk, [grant]);
+                }
+            }
+        }
+
+        public void TokenRequest()
+        {
+            if (!caps.Maybe("create", "serviceaccounts", "token"))
+            {
+                return;
+            }
+
+            foreach (var ns in Scopes("create", string.Empty, "serviceaccounts"))
+            {
+                foreach (var account in graph.AccountsIn(ns).ToList())
+                {
+                    if (Allowed("create", string.Empty, "serviceaccounts", "token", ns, account) is { } g)
+                    {
+                        Add(Identity.ServiceAccount(ns, account), "token-request", ns, [g]);
+                    }
+                }
+            }
+        }
+
+        public void Secrets()
+        {
+            if (!caps.Maybe("get", "secrets") && !caps.Maybe("list", "secrets"))
+            {
+                return;
+            }
+
+            foreach (var ns in Scopes("get", string.Empty, "secrets").Union(Scopes("list", string.Empty, "secrets")).Order(StringComparer.Ordinal))
+            {
+                var read = Allowed("get", string.Empty, "secrets", ns: ns) ?? Allowed("list", string.Empty, "secrets", ns: ns);
+                if (read is null)
+                {
+                    continue;
+                }
+
+                var create = caps.Maybe("create", "secrets") ? Allowed("create", string.Empty, "secrets", ns: ns) : null;
+                foreach (var account in graph.AccountsIn(ns).ToList())
+                {
+                    var target = Identity.ServiceAccount(ns, account);
+                    if (create is not null)
+                    {
+                        Add(target, "token-secret-write", ns, [create, read]);
+                    }
+                    else
+                    {
+                        var risk = read.Binding.IsClusterRoleBinding ? "secrets-read-cluster"
+                            : graph._options.PrivilegedNamespaces.Contains(ns) ? "secrets-read-kube-system" : "secrets-read";
+                        Add(target, risk, ns, [read], graph._tokenSecrets.Contains((ns, account)) ? null : LegacyTokenCondition);
+                    }
+                }
+            }
+        }
+
+        public void Exec()
+        {
+            foreach (var (ns, accounts) in graph._podAccounts)
+            {
+                var grant = (caps.Maybe("create", "pods", "exec") ? Allowed("create", string.Empty, "pods", "exec", ns) : null)
+                    ?? (caps.Maybe("create", "pods", "attach") ? Allowed("create", string.Empty, "pods", "attach", ns) : null)
+                    ?? (caps.Maybe("patch", "pods", "ephemeralcontainers") ? Allowed("patch", string.Empty, "pods", "ephemeralcontainers", ns) : null)
+                    ?? (caps.Maybe("update", "pods", "ephemeralcontainers") ? Allowed("update", string.Empty, "pods", "ephemeralcontainers", ns) : null);
+                if (grant is null)
+                {
+                    continue;
+                }
+
+                foreach (var account in accounts)
+                {
+                    Add(Identity.ServiceAccount(ns, account), "pods-exec", ns, [grant], "needs a running pod of the account in the namespace");
+                }
+            }
+        }
+
+        public void Bind()
+        {
+            if (!caps.Maybe("bind", "clusterroles") && !caps.Maybe("bind", "roles"))
+            {
+                return;
+            }
+
+            // Cluster-wide: bind a cluster-admin-equivalent ClusterRole with a ClusterRoleBinding.
+            if (Allowed("create", Rbac, "clusterrolebindings") is { } createCrb)
+            {
+                foreach (var role in graph._adminClusterRoles)
+                {
+                    if (Allowed("bind", Rbac, "clusterroles", name: role.Name) is { } bind)
+                    {
+                        Add(Identity.ClusterAdmin, "bind", string.Empty, [bind, createCrb]);
+                        break;
+                    }
+                }
+            }
+
+            // In a namespace: bind a role that may create pods there with a RoleBinding, then take the namespace's accounts.
+            var clusterRb = ClusterWide("create", Rbac, "rolebindings");
+            foreach (var ns in graph._accounts.Keys.ToList())
+            {
+                if ((!clusterRb && !namespaces.Contains(ns)) || Allowed("create", Rbac, "rolebindings", ns: ns) is not { } createRb)
+                {
+                    continue;
+                }
+
+                var bind = graph._podCreatorClusterRoles.Select(r => Allowed("bind", Rbac, "clusterroles", ns: ns, name: r.Name)).FirstOrDefault(g => g is not null)
+                    ?? (graph._podCreatorRoles.GetValueOrDefault(ns) ?? []).Select(r => Allowed("bind", Rbac, "roles", ns: ns, name: r.Name)).FirstOrDefault(g => g is not null);
+                if (bind is not null)
+                {
+                    AddAll(ns, "bind", [bind, createRb]);
+                }
+            }
+        }
+
+        public void Escalate()
+        {
+            if (!caps.Maybe("escalate", "clusterroles") && !caps.Maybe("escalate", "roles"))
+            {
+                return;
+            }
+
+            // escalate + update on a role the node is bound to: it can write any rule into it (RBAC.md 1.8). Aggregated
+            // ClusterRoles are skipped: the controller overwrites their rules.
+            foreach (var binding in graph.BindingsOf(user).OrderBy(b => b.Order))
+            {
+                if (graph._model.ResolveRole(binding) is not { IsAggregated: false } role)
+                {
+                    continue;
+                }
+
+                var resource = role.Kind == RoleKey.ClusterRoleKind ? "clusterroles" : "roles";
+                var ns = role.Namespace;
+                if (Allowed("escalate", Rbac, resource, ns: ns, name: role.Name) is not { } escalate ||
+                    (Allowed("update", Rbac, resource, ns: ns, name: role.Name) ?? Allowed("patch", Rbac, resource, ns: ns, name: role.Name)) is not { } update)
+                {
+                    continue;
+                }
+
+                if (binding.IsClusterRoleBinding)
+                {
+                    Add(Identity.ClusterAdmin, "escalate", string.Empty, [escalate, update]);
+                    return;
+                }
+
+                AddAll(binding.Namespace, "escalate", [escalate, update]);
+            }
+        }
+
+        public void CsrApprove()
+        {
+            if (!caps.Maybe("approve", "signers") || !caps.Maybe("update", "certificatesigningrequests", "approval"))
+            {
+                return;
+            }
+
+            // Approving needs update on the approval subresource and approve on the signer (by name or the domain wildcard).
+            if (Allowed("create", Certificates, "certificatesigningrequests") is { } create &&
+                Allowed("update", Certificates, "certificatesigningrequests", "approval") is { } approval &&
+                (Allowed("approve", Certificates, "signers", name: "kubernetes.io/kube-apiserver-client") ??
+                 Allowed("approve", Certificates, "signers", name: "kubernetes.io/*")) is { } signer)
+            {
+                Add(Identity.Masters, "csr-approve", string.Empty, [signer, approval, create],
+                    "the kube-apiserver-client signer must be running (it is, in kube-controller-manager, unless disabled)");
+            }
+        }
+
+        public void WebhookWrite()
+        {
+            var grant = (caps.Maybe("create", "mutatingwebhookconfigurations") ? Allowed("create", Admission, "mutatingwebhookconfigurations") : null)
+                ?? (caps.Maybe("update", "mutatingwebhookconfigurations") ? Allowed("update", Admission, "mutatingwebhookconfigurations") : null)
+                ?? (caps.Maybe("patch", "mutatingwebhookconfigurations") ? Allowed("patch", Admission, "mutatingwebhookconfigurations") : null);
+            if (grant is null)
+            {
+                return;
+            }
+
+            foreach (var (ns, accounts) in graph._accounts)
+            {
+                foreach (var account in accounts.ToList())
+                {
+                    Add(Identity.ServiceAccount(ns, account), "webhook-write", ns, [grant],
+                        "needs a webhook server the subject controls; applies to pods created afterwards");
+                }
+            }
+        }
+
+        private Grant? FirstWorkloadGrant(string ns)
+        {
+            foreach (var (group, resource, verbs) in Workloads)
+            {
+                foreach (var verb in verbs)
+                {
+                    if (caps.Maybe(verb, resource) && Allowed(verb, group, resource, ns: ns) is { } grant)
+                    {
+                        return grant;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private bool ClusterWide(string verb, string group, string resource) => Allowed(verb, group, resource) is not null;
+
+        /// <summary>The namespaces with accounts where the request may be allowed: all of them after a cluster-wide grant.</summary>
+        private IEnumerable<string> Scopes(string verb, string group, string resource) =>
+            ClusterWide(verb, group, resource) ? graph._accounts.Keys : namespaces.Where(graph._accounts.ContainsKey);
+
+        private Grant? Allowed(string verb, string group, string resource, string subresource = "", string ns = "", string name = "")
+        {
+            var decision = graph._model.CanI(RequestAttributes.ForResource(verb, group, resource, subresource, name, ns), user);
+            return decision.Grants.Count > 0 ? decision.Grants[0] : null;
+        }
+
+        private void AddAll(string ns, string risk, IReadOnlyList<Grant> via)
+        {
+            foreach (var account in graph.AccountsIn(ns).ToList())
+            {
+                Add(Identity.ServiceAccount(ns, account), risk, ns, via);
+            }
+        }
+
+        private void Add(Identity to, string risk, string scope, IReadOnlyList<Grant> via, string? condition = null)
+        {
+            if (to != node)
+            {
+                // One rule can grant both halves of a compound edge: list each grant once.
+                var distinct = via.Distinct().ToList();
+                edges.Add(new EscalationEdge(node, to, risk, scope, distinct, Condition: condition));
+            }
+        }
+    }
+}
