@@ -32,6 +32,7 @@ public sealed class EscalationGraph
     private readonly SortedDictionary<string, SortedSet<string>> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedSet<string>> _podAccounts = new(StringComparer.Ordinal);
     private readonly HashSet<(string Namespace, string Account)> _tokenSecrets = new();
+    private readonly HashSet<string> _tokenSecretNamespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<RbacBinding>> _bindingsBySubject = new(StringComparer.Ordinal);
     private readonly List<RbacRole> _adminClusterRoles;
     private readonly List<RbacRole> _podCreatorClusterRoles;
@@ -86,6 +87,8 @@ public sealed class EscalationGraph
     public IReadOnlyCollection<Identity> Nodes => _nodes;
 
     public RbacModel Model => _model;
+
+    public PathOptions Options => _options;
 
     public static EscalationGraph Build(RbacModel model, IEnumerable<KubeObject> objects, PathOptions? options = null) =>
         new(model, objects, options ?? new PathOptions());
@@ -205,6 +208,7 @@ public sealed class EscalationGraph
                 obj.Annotations?.GetString("kubernetes.io/service-account.name") is { Length: > 0 } account)
             {
                 _tokenSecrets.Add((secretNs, account));
+                _tokenSecretNamespaces.Add(secretNs);
                 AddNode(Identity.ServiceAccount(secretNs, account));
             }
 
@@ -306,8 +310,20 @@ public sealed class EscalationGraph
 
             if (caps.Maybe("impersonate", "serviceaccounts"))
             {
+                if (Allowed("impersonate", string.Empty, "serviceaccounts") is { } everywhere)
+                {
+                    AddEverywhere("impersonate", "impersonate", [everywhere]);
+                    return;
+                }
+
                 foreach (var ns in Scopes("impersonate", string.Empty, "serviceaccounts"))
                 {
+                    if (Allowed("impersonate", string.Empty, "serviceaccounts", ns: ns) is { } any)
+                    {
+                        AddAll(ns, "impersonate", [any]);
+                        continue;
+                    }
+
                     foreach (var account in graph.AccountsIn(ns).ToList())
                     {
                         if (Allowed("impersonate", string.Empty, "serviceaccounts", ns: ns, name: account) is { } g)
@@ -322,7 +338,13 @@ public sealed class EscalationGraph
         public void WorkloadCreate()
         {
             var cluster = FirstWorkloadGrant(string.Empty);
-            foreach (var ns in cluster is null ? namespaces.Where(graph._accounts.ContainsKey).ToList() : graph._accounts.Keys.ToList())
+            if (cluster is not null)
+            {
+                AddEverywhere("workload-create", "workload-create-kube-system", [cluster]);
+                return;
+            }
+
+            foreach (var ns in namespaces.Where(graph._accounts.ContainsKey).ToList())
             {
                 if ((cluster ?? FirstWorkloadGrant(ns)) is { } grant)
                 {
@@ -339,8 +361,20 @@ public sealed class EscalationGraph
                 return;
             }
 
-            foreach (var ns in Scopes("create", string.Empty, "serviceaccounts"))
+            if (Allowed("create", string.Empty, "serviceaccounts", "token") is { } everywhere)
             {
+                AddEverywhere("token-request", "token-request", [everywhere]);
+                return;
+            }
+
+            foreach (var ns in Scopes("create", string.Empty, "serviceaccounts", "token"))
+            {
+                if (Allowed("create", string.Empty, "serviceaccounts", "token", ns) is { } any)
+                {
+                    AddAll(ns, "token-request", [any]);
+                    continue;
+                }
+
                 foreach (var account in graph.AccountsIn(ns).ToList())
                 {
                     if (Allowed("create", string.Empty, "serviceaccounts", "token", ns, account) is { } g)
@@ -358,6 +392,26 @@ public sealed class EscalationGraph
                 return;
             }
 
+            // A cluster-wide grant: hub edges, plus unconditional edges to the accounts with a token Secret in the input
+            // (path search tries an account's own edges before its hubs).
+            var clusterRead = Allowed("get", string.Empty, "secrets") ?? Allowed("list", string.Empty, "secrets");
+            if (clusterRead is not null)
+            {
+                if (caps.Maybe("create", "secrets") && Allowed("create", string.Empty, "secrets") is { } clusterCreate)
+                {
+                    AddEverywhere("token-secret-write", "token-secret-write", [clusterCreate, clusterRead]);
+                    return;
+                }
+
+                AddEverywhere("secrets-read-cluster", "secrets-read-cluster", [clusterRead], LegacyTokenCondition);
+                foreach (var (ns, account) in graph._tokenSecrets.Order())
+                {
+                    Add(Identity.ServiceAccount(ns, account), "secrets-read-cluster", ns, [clusterRead]);
+                }
+
+                return;
+            }
+
             foreach (var ns in Scopes("get", string.Empty, "secrets").Union(Scopes("list", string.Empty, "secrets")).Order(StringComparer.Ordinal))
             {
                 var read = Allowed("get", string.Empty, "secrets", ns: ns) ?? Allowed("list", string.Empty, "secrets", ns: ns);
@@ -367,19 +421,23 @@ public sealed class EscalationGraph
                 }
 
                 var create = caps.Maybe("create", "secrets") ? Allowed("create", string.Empty, "secrets", ns: ns) : null;
+                if (create is not null)
+                {
+                    AddAll(ns, "token-secret-write", [create, read]);
+                    continue;
+                }
+
+                var risk = read.Binding.IsClusterRoleBinding ? "secrets-read-cluster"
+                    : graph._options.PrivilegedNamespaces.Contains(ns) ? "secrets-read-kube-system" : "secrets-read";
+                if (!graph._tokenSecretNamespaces.Contains(ns))
+                {
+                    AddAll(ns, risk, [read], LegacyTokenCondition);
+                    continue;
+                }
+
                 foreach (var account in graph.AccountsIn(ns).ToList())
                 {
-                    var target = Identity.ServiceAccount(ns, account);
-                    if (create is not null)
-                    {
-                        Add(target, "token-secret-write", ns, [create, read]);
-                    }
-                    else
-                    {
-                        var risk = read.Binding.IsClusterRoleBinding ? "secrets-read-cluster"
-                            : graph._options.PrivilegedNamespaces.Contains(ns) ? "secrets-read-kube-system" : "secrets-read";
-                        Add(target, risk, ns, [read], graph._tokenSecrets.Contains((ns, account)) ? null : LegacyTokenCondition);
-                    }
+                    Add(Identity.ServiceAccount(ns, account), risk, ns, [read], graph._tokenSecrets.Contains((ns, account)) ? null : LegacyTokenCondition);
                 }
             }
         }
@@ -504,14 +562,7 @@ public sealed class EscalationGraph
                 return;
             }
 
-            foreach (var (ns, accounts) in graph._accounts)
-            {
-                foreach (var account in accounts.ToList())
-                {
-                    Add(Identity.ServiceAccount(ns, account), "webhook-write", ns, [grant],
-                        "needs a webhook server the subject controls; applies to pods created afterwards");
-                }
-            }
+            AddEverywhere("webhook-write", "webhook-write", [grant], "needs a webhook server the subject controls; applies to pods created afterwards");
         }
 
         private Grant? FirstWorkloadGrant(string ns)
@@ -530,11 +581,11 @@ public sealed class EscalationGraph
             return null;
         }
 
-        private bool ClusterWide(string verb, string group, string resource) => Allowed(verb, group, resource) is not null;
+        private bool ClusterWide(string verb, string group, string resource, string subresource = "") => Allowed(verb, group, resource, subresource) is not null;
 
         /// <summary>The namespaces with accounts where the request may be allowed: all of them after a cluster-wide grant.</summary>
-        private IEnumerable<string> Scopes(string verb, string group, string resource) =>
-            ClusterWide(verb, group, resource) ? graph._accounts.Keys : namespaces.Where(graph._accounts.ContainsKey);
+        private List<string> Scopes(string verb, string group, string resource, string subresource = "") =>
+            (ClusterWide(verb, group, resource, subresource) ? graph._accounts.Keys : namespaces.Where(graph._accounts.ContainsKey)).ToList();
 
         private Grant? Allowed(string verb, string group, string resource, string subresource = "", string ns = "", string name = "")
         {
@@ -542,13 +593,22 @@ public sealed class EscalationGraph
             return decision.Grants.Count > 0 ? decision.Grants[0] : null;
         }
 
-        private void AddAll(string ns, string risk, IReadOnlyList<Grant> via)
+        /// <summary>
+        /// Edges to every account of every namespace: one to the hub of the ordinary namespaces, one per privileged
+        /// namespace (named <paramref name="privilegedRisk"/>).
+        /// </summary>
+        private void AddEverywhere(string risk, string privilegedRisk, IReadOnlyList<Grant> via, string? condition = null)
         {
-            foreach (var account in graph.AccountsIn(ns).ToList())
+            Add(Identity.AllAccounts, risk, string.Empty, via, condition);
+            foreach (var ns in graph._options.PrivilegedNamespaces.Where(graph._accounts.ContainsKey).Order(StringComparer.Ordinal))
             {
-                Add(Identity.ServiceAccount(ns, account), risk, ns, via);
+                AddAll(ns, privilegedRisk, via, condition);
             }
         }
+
+        /// <summary>An edge to every account of a namespace, kept as one edge to the namespace's hub (see <see cref="Identity.AccountsOf"/>).</summary>
+        private void AddAll(string ns, string risk, IReadOnlyList<Grant> via, string? condition = null) =>
+            Add(Identity.AccountsOf(ns), risk, ns, via, condition);
 
         private void Add(Identity to, string risk, string scope, IReadOnlyList<Grant> via, string? condition = null)
         {

@@ -8,6 +8,13 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
 {
     public const string TargetKind = "Target";
 
+    /// <summary>
+    /// The kind of a namespace's hub: "every service account of the namespace". Edges that reach all of a namespace's
+    /// accounts (workload create, webhook write, ...) point at the hub once instead of at each account; path search
+    /// expands the hub to the account it needs, so hubs never appear in a path.
+    /// </summary>
+    public const string HubKind = "ServiceAccounts";
+
     /// <summary>Cluster-admin-equivalent power: every verb on every resource of every group, cluster-wide.</summary>
     public static readonly Identity ClusterAdmin = new(TargetKind, "cluster-admin");
 
@@ -23,6 +30,13 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
 
     public bool IsTarget => Kind == TargetKind;
 
+    public bool IsHub => Kind == HubKind;
+
+    public static Identity AccountsOf(string @namespace) => new(HubKind, "*", @namespace);
+
+    /// <summary>The hub of every account of every ordinary (not privileged) namespace, for cluster-wide edges.</summary>
+    public static readonly Identity AllAccounts = new(HubKind, "*", "*");
+
     /// <summary>
     /// A system subject: a user or group named <c>system:...</c>, or a service account of kube-system,
     /// kube-public or kube-node-lease (the control plane's own identities, excluded as sources by default).
@@ -30,7 +44,7 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
     public bool IsSystem => Kind switch
     {
         RbacSubject.ServiceAccount => Namespace is "kube-system" or "kube-public" or "kube-node-lease",
-        TargetKind => true,
+        TargetKind or HubKind => true,
         _ => Name.StartsWith("system:", StringComparison.Ordinal),
     };
 
@@ -93,6 +107,7 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
         RbacSubject.User => "user:" + Name,
         RbacSubject.Group => "group:" + Name,
         RbacSubject.ServiceAccount => $"serviceaccount:{Namespace}:{Name}",
+        HubKind => $"serviceaccount:{Namespace}:*",
         _ => Name,
     };
 }

@@ -37,16 +37,33 @@ public static class PathFinder
         {
             var node = queue.Dequeue();
             var d = depth[node];
-            if (d >= options.MaxDepth || !reverse.TryGetValue(node, out var incoming))
+            if (d >= options.MaxDepth)
             {
                 continue;
             }
 
-            foreach (var edge in incoming)
+            Reach(node, node, d);
+
+            // The first account of a namespace reached is the nearest: the namespace's hub reaches it at no cost.
+            if (node.Kind == RbacSubject.ServiceAccount && Identity.AccountsOf(node.Namespace!) is var hub && depth.TryAdd(hub, d))
+            {
+                Reach(hub, node, d);
+            }
+
+            if (node.Kind == RbacSubject.ServiceAccount && !graph.Options.PrivilegedNamespaces.Contains(node.Namespace!) && depth.TryAdd(Identity.AllAccounts, d))
+            {
+                Reach(Identity.AllAccounts, node, d);
+            }
+        }
+
+        void Reach(Identity node, Identity account, int d)
+        {
+            foreach (var edge in reverse.GetValueOrDefault(node) ?? [])
             {
                 if (depth.TryAdd(edge.From, d + 1))
                 {
-                    next[edge.From] = edge;
+                    next[edge.From] = edge.To == Identity.AllAccounts ? edge with { To = account, Scope = account.Namespace! }
+                        : edge.To.IsHub ? edge with { To = account } : edge;
                     queue.Enqueue(edge.From);
                 }
             }
