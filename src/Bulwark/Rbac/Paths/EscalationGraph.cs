@@ -249,6 +249,10 @@ public sealed class EscalationGraph
         return result;
     }
 
+    /// <summary>Whether a pod (or workload) of the input runs as the account.</summary>
+    public bool RunsPods(Identity account) =>
+        account.Namespace is { } ns && _podAccounts.TryGetValue(ns, out var set) && set.Contains(account.Name);
+
     private IEnumerable<RbacBinding> BindingsOf(UserInfo user) =>
         (user.Name is null ? [] : new[] { "u:" + user.Name }).Concat(user.Groups.Select(g => "g:" + g))
             .SelectMany(k => _bindingsBySubject.GetValueOrDefault(k) ?? []).Distinct();
@@ -444,23 +448,33 @@ public sealed class EscalationGraph
 
         public void Exec()
         {
-            foreach (var (ns, accounts) in graph._podAccounts)
+            const string Condition = "needs a running pod of the account in the namespace";
+            if (ExecGrant(string.Empty) is { } everywhere)
             {
-                var grant = (caps.Maybe("create", "pods", "exec") ? Allowed("create", string.Empty, "pods", "exec", ns) : null)
-                    ?? (caps.Maybe("create", "pods", "attach") ? Allowed("create", string.Empty, "pods", "attach", ns) : null)
-                    ?? (caps.Maybe("patch", "pods", "ephemeralcontainers") ? Allowed("patch", string.Empty, "pods", "ephemeralcontainers", ns) : null)
-                    ?? (caps.Maybe("update", "pods", "ephemeralcontainers") ? Allowed("update", string.Empty, "pods", "ephemeralcontainers", ns) : null);
-                if (grant is null)
+                Add(Identity.PodAccountsOf(Identity.AllNamespaces), "pods-exec", string.Empty, [everywhere], Condition);
+                foreach (var ns in graph._options.PrivilegedNamespaces.Where(graph._podAccounts.ContainsKey).Order(StringComparer.Ordinal))
                 {
-                    continue;
+                    Add(Identity.PodAccountsOf(ns), "pods-exec", ns, [everywhere], Condition);
                 }
 
-                foreach (var account in accounts)
+                return;
+            }
+
+            foreach (var ns in namespaces.Where(graph._podAccounts.ContainsKey).ToList())
+            {
+                if (ExecGrant(ns) is { } grant)
                 {
-                    Add(Identity.ServiceAccount(ns, account), "pods-exec", ns, [grant], "needs a running pod of the account in the namespace");
+                    Add(Identity.PodAccountsOf(ns), "pods-exec", ns, [grant], Condition);
                 }
             }
         }
+
+        private Grant? ExecGrant(string ns) =>
+            (caps.Maybe("create", "pods", "exec") ? Allowed("create", string.Empty, "pods", "exec", ns) : null)
+            ?? (caps.Maybe("create", "pods", "attach") ? Allowed("create", string.Empty, "pods", "attach", ns) : null)
+            ?? (caps.Maybe("patch", "pods", "ephemeralcontainers") ? Allowed("patch", string.Empty, "pods", "ephemeralcontainers", ns) : null)
+            ?? (caps.Maybe("update", "pods", "ephemeralcontainers") ? Allowed("update", string.Empty, "pods", "ephemeralcontainers", ns) : null);
+
 
         public void Bind()
         {
@@ -483,10 +497,17 @@ public sealed class EscalationGraph
             }
 
             // In a namespace: bind a role that may create pods there with a RoleBinding, then take the namespace's accounts.
-            var clusterRb = ClusterWide("create", Rbac, "rolebindings");
-            foreach (var ns in graph._accounts.Keys.ToList())
+            var clusterRb = Allowed("create", Rbac, "rolebindings");
+            if (clusterRb is not null &&
+                graph._podCreatorClusterRoles.Select(r => Allowed("bind", Rbac, "clusterroles", name: r.Name)).FirstOrDefault(g => g is not null) is { } clusterBind)
             {
-                if ((!clusterRb && !namespaces.Contains(ns)) || Allowed("create", Rbac, "rolebindings", ns: ns) is not { } createRb)
+                AddEverywhere("bind", "bind", [clusterBind, clusterRb]);
+                return;
+            }
+
+            foreach (var ns in (clusterRb is not null ? graph._accounts.Keys : namespaces.Where(graph._accounts.ContainsKey)).ToList())
+            {
+                if (Allowed("create", Rbac, "rolebindings", ns: ns) is not { } createRb)
                 {
                     continue;
                 }

@@ -32,10 +32,16 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
 
     public bool IsHub => Kind == HubKind;
 
+    /// <summary>The namespace of the cluster-wide hubs.</summary>
+    public const string AllNamespaces = "*";
+
     public static Identity AccountsOf(string @namespace) => new(HubKind, "*", @namespace);
 
+    /// <summary>The hub of the accounts that pods of the input run as in a namespace (<see cref="AllNamespaces"/>: every ordinary one).</summary>
+    public static Identity PodAccountsOf(string @namespace) => new(HubKind, "pods", @namespace);
+
     /// <summary>The hub of every account of every ordinary (not privileged) namespace, for cluster-wide edges.</summary>
-    public static readonly Identity AllAccounts = new(HubKind, "*", "*");
+    public static readonly Identity AllAccounts = new(HubKind, "*", AllNamespaces);
 
     /// <summary>
     /// A system subject: a user or group named <c>system:...</c>, or a service account of kube-system,
@@ -107,7 +113,7 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
         RbacSubject.User => "user:" + Name,
         RbacSubject.Group => "group:" + Name,
         RbacSubject.ServiceAccount => $"serviceaccount:{Namespace}:{Name}",
-        HubKind => $"serviceaccount:{Namespace}:*",
+        HubKind => $"hub:{Name}:{Namespace}",
         _ => Name,
     };
 }

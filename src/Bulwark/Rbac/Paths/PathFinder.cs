@@ -45,14 +45,18 @@ public static class PathFinder
             Reach(node, node, d);
 
             // The first account of a namespace reached is the nearest: the namespace's hub reaches it at no cost.
-            if (node.Kind == RbacSubject.ServiceAccount && Identity.AccountsOf(node.Namespace!) is var hub && depth.TryAdd(hub, d))
+            if (node.Kind != RbacSubject.ServiceAccount)
             {
-                Reach(hub, node, d);
+                continue;
             }
 
-            if (node.Kind == RbacSubject.ServiceAccount && !graph.Options.PrivilegedNamespaces.Contains(node.Namespace!) && depth.TryAdd(Identity.AllAccounts, d))
+            var ordinary = !graph.Options.PrivilegedNamespaces.Contains(node.Namespace!);
+            foreach (var hub in Hubs(node, ordinary, graph.RunsPods(node)))
             {
-                Reach(Identity.AllAccounts, node, d);
+                if (depth.TryAdd(hub, d))
+                {
+                    Reach(hub, node, d);
+                }
             }
         }
 
@@ -62,7 +66,7 @@ public static class PathFinder
             {
                 if (depth.TryAdd(edge.From, d + 1))
                 {
-                    next[edge.From] = edge.To == Identity.AllAccounts ? edge with { To = account, Scope = account.Namespace! }
+                    next[edge.From] = edge.To.IsHub && edge.To.Namespace == Identity.AllNamespaces ? edge with { To = account, Scope = account.Namespace! }
                         : edge.To.IsHub ? edge with { To = account } : edge;
                     queue.Enqueue(edge.From);
                 }
@@ -87,6 +91,25 @@ public static class PathFinder
         }
 
         return paths.OrderBy(p => p.Steps.Count).ThenBy(p => p.From).ToList();
+    }
+
+    /// <summary>The hubs an account belongs to: its namespace's, every ordinary namespace's, and the same for pod accounts.</summary>
+    private static IEnumerable<Identity> Hubs(Identity account, bool ordinary, bool runsPods)
+    {
+        yield return Identity.AccountsOf(account.Namespace!);
+        if (ordinary)
+        {
+            yield return Identity.AllAccounts;
+        }
+
+        if (runsPods)
+        {
+            yield return Identity.PodAccountsOf(account.Namespace!);
+            if (ordinary)
+            {
+                yield return Identity.PodAccountsOf(Identity.AllNamespaces);
+            }
+        }
     }
 
     /// <summary>The default sources: every node but system:masters, without system subjects unless asked for.</summary>
