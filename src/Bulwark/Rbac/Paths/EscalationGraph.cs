@@ -265,6 +265,7 @@ public sealed class EscalationGraph
     {
         private readonly HashSet<string> _verbs = new(StringComparer.Ordinal);
         private readonly HashSet<string> _resources = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, HashSet<string>> _names = new(StringComparer.Ordinal);
 
         public Capabilities(IEnumerable<Grant> grants)
         {
@@ -272,7 +273,27 @@ public sealed class EscalationGraph
             {
                 _verbs.UnionWith(grant.Rule.Verbs);
                 _resources.UnionWith(grant.Rule.Resources);
+                foreach (var verb in grant.Rule.ResourceNames.Count == 0 ? [] : grant.Rule.Verbs)
+                {
+                    if (!_names.TryGetValue(verb, out var set))
+                    {
+                        _names[verb] = set = new(StringComparer.Ordinal);
+                    }
+
+                    set.UnionWith(grant.Rule.ResourceNames);
+                }
             }
+        }
+
+        /// <summary>
+        /// The resourceNames of the rules that grant a verb (with those of <c>*</c> rules): the only names a node whose
+        /// rules for that verb all list names may act on.
+        /// </summary>
+        public IReadOnlySet<string> NamesFor(string verb)
+        {
+            var result = new HashSet<string>(_names.GetValueOrDefault(verb) ?? [], StringComparer.Ordinal);
+            result.UnionWith(_names.GetValueOrDefault(RuleMatching.All) ?? []);
+            return result;
         }
 
         public bool Maybe(string verb, string resource, string subresource = "") =>
@@ -292,23 +313,17 @@ public sealed class EscalationGraph
         {
             if (caps.Maybe("impersonate", "groups"))
             {
-                foreach (var group in graph._nodes.Where(n => n.Kind == RbacSubject.Group && n != node).ToList())
+                foreach (var (group, grant) in Named("impersonate", "groups", string.Empty, graph._nodes.Where(n => n.Kind == RbacSubject.Group).Select(n => n.Name)))
                 {
-                    if (Allowed("impersonate", string.Empty, "groups", name: group.Name) is { } g)
-                    {
-                        Add(group, "impersonate", string.Empty, [g]);
-                    }
+                    Add(Identity.Group(group), "impersonate", string.Empty, [grant]);
                 }
             }
 
             if (caps.Maybe("impersonate", "users"))
             {
-                foreach (var target in graph._nodes.Where(n => n.Kind == RbacSubject.User && n != node).ToList())
+                foreach (var (target, grant) in Named("impersonate", "users", string.Empty, graph._nodes.Where(n => n.Kind == RbacSubject.User).Select(n => n.Name)))
                 {
-                    if (Allowed("impersonate", string.Empty, "users", name: target.Name) is { } g)
-                    {
-                        Add(target, "impersonate", string.Empty, [g]);
-                    }
+                    Add(Identity.User(target), "impersonate", string.Empty, [grant]);
                 }
             }
 
@@ -328,13 +343,31 @@ public sealed class EscalationGraph
                         continue;
                     }
 
-                    foreach (var account in graph.AccountsIn(ns).ToList())
+                    foreach (var (account, grant) in Named("impersonate", "serviceaccounts", ns, graph.AccountsIn(ns).ToList()))
                     {
-                        if (Allowed("impersonate", string.Empty, "serviceaccounts", ns: ns, name: account) is { } g)
-                        {
-                            Add(Identity.ServiceAccount(ns, account), "impersonate", ns, [g]);
-                        }
+                        Add(Identity.ServiceAccount(ns, account), "impersonate", ns, [grant]);
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The names among <paramref name="candidates"/> the node may act on: all of them when a rule without
+        /// resourceNames allows it, else only those its rules name (each confirmed by a can-i query).
+        /// </summary>
+        private IEnumerable<(string Name, Grant Grant)> Named(string verb, string resource, string ns, IEnumerable<string> candidates, string subresource = "")
+        {
+            var any = Allowed(verb, string.Empty, resource, subresource, ns);
+            var names = caps.NamesFor(verb);
+            foreach (var name in candidates.ToList())
+            {
+                if (any is not null)
+                {
+                    yield return (name, any);
+                }
+                else if (names.Contains(name) && Allowed(verb, string.Empty, resource, subresource, ns, name) is { } grant)
+                {
+                    yield return (name, grant);
                 }
             }
         }
@@ -379,12 +412,9 @@ public sealed class EscalationGraph
                     continue;
                 }
 
-                foreach (var account in graph.AccountsIn(ns).ToList())
+                foreach (var (account, grant) in Named("create", "serviceaccounts", ns, graph.AccountsIn(ns).ToList(), "token"))
                 {
-                    if (Allowed("create", string.Empty, "serviceaccounts", "token", ns, account) is { } g)
-                    {
-                        Add(Identity.ServiceAccount(ns, account), "token-request", ns, [g]);
-                    }
+                    Add(Identity.ServiceAccount(ns, account), "token-request", ns, [grant]);
                 }
             }
         }
@@ -469,6 +499,33 @@ public sealed class EscalationGraph
             }
         }
 
+        /// <summary>
+        /// The grant of bind on one of <paramref name="roles"/> in the scope: without resourceNames any role will do;
+        /// otherwise only the names the node's bind rules list are tried.
+        /// </summary>
+        private Grant? BindGrant(string ns, string resource, IReadOnlyList<RbacRole> roles)
+        {
+            if (roles.Count == 0)
+            {
+                return null;
+            }
+
+            if (Allowed("bind", Rbac, resource, ns: ns) is not null)
+            {
+                return Allowed("bind", Rbac, resource, ns: ns, name: roles[0].Name);
+            }
+
+            foreach (var role in roles)
+            {
+                if (caps.NamesFor("bind").Contains(role.Name) && Allowed("bind", Rbac, resource, ns: ns, name: role.Name) is { } grant)
+                {
+                    return grant;
+                }
+            }
+
+            return null;
+        }
+
         private Grant? ExecGrant(string ns) =>
             (caps.Maybe("create", "pods", "exec") ? Allowed("create", string.Empty, "pods", "exec", ns) : null)
             ?? (caps.Maybe("create", "pods", "attach") ? Allowed("create", string.Empty, "pods", "attach", ns) : null)
@@ -484,22 +541,14 @@ public sealed class EscalationGraph
             }
 
             // Cluster-wide: bind a cluster-admin-equivalent ClusterRole with a ClusterRoleBinding.
-            if (Allowed("create", Rbac, "clusterrolebindings") is { } createCrb)
+            if (Allowed("create", Rbac, "clusterrolebindings") is { } createCrb && BindGrant(string.Empty, "clusterroles", graph._adminClusterRoles) is { } bindAdmin)
             {
-                foreach (var role in graph._adminClusterRoles)
-                {
-                    if (Allowed("bind", Rbac, "clusterroles", name: role.Name) is { } bind)
-                    {
-                        Add(Identity.ClusterAdmin, "bind", string.Empty, [bind, createCrb]);
-                        break;
-                    }
-                }
+                Add(Identity.ClusterAdmin, "bind", string.Empty, [bindAdmin, createCrb]);
             }
 
             // In a namespace: bind a role that may create pods there with a RoleBinding, then take the namespace's accounts.
             var clusterRb = Allowed("create", Rbac, "rolebindings");
-            if (clusterRb is not null &&
-                graph._podCreatorClusterRoles.Select(r => Allowed("bind", Rbac, "clusterroles", name: r.Name)).FirstOrDefault(g => g is not null) is { } clusterBind)
+            if (clusterRb is not null && BindGrant(string.Empty, "clusterroles", graph._podCreatorClusterRoles) is { } clusterBind)
             {
                 AddEverywhere("bind", "bind", [clusterBind, clusterRb]);
                 return;
@@ -512,8 +561,8 @@ public sealed class EscalationGraph
                     continue;
                 }
 
-                var bind = graph._podCreatorClusterRoles.Select(r => Allowed("bind", Rbac, "clusterroles", ns: ns, name: r.Name)).FirstOrDefault(g => g is not null)
-                    ?? (graph._podCreatorRoles.GetValueOrDefault(ns) ?? []).Select(r => Allowed("bind", Rbac, "roles", ns: ns, name: r.Name)).FirstOrDefault(g => g is not null);
+                var bind = BindGrant(ns, "clusterroles", graph._podCreatorClusterRoles)
+                    ?? BindGrant(ns, "roles", graph._podCreatorRoles.GetValueOrDefault(ns) ?? []);
                 if (bind is not null)
                 {
                     AddAll(ns, "bind", [bind, createRb]);
