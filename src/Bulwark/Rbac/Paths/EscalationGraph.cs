@@ -443,6 +443,15 @@ public sealed class EscalationGraph
                     Add(Identity.ServiceAccount(ns, account), "secrets-read-cluster", ns, [clusterRead]);
                 }
 
+                // Creating secrets only in some namespaces still yields unconditional tokens there.
+                foreach (var ns in caps.Maybe("create", "secrets") ? namespaces.Where(graph._accounts.ContainsKey).ToList() : [])
+                {
+                    if (Allowed("create", string.Empty, "secrets", ns: ns) is { } create)
+                    {
+                        AddAll(ns, "token-secret-write", [create, clusterRead]);
+                    }
+                }
+
                 return;
             }
 

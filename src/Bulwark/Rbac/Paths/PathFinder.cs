@@ -9,8 +9,8 @@ public static class PathFinder
 {
     /// <summary>
     /// The shortest path from each source that can reach <paramref name="target"/> within the depth bound, shortest
-    /// first (ties in source order). Among equally short paths, the one through the first edges (node order, then the
-    /// order of edge kinds in RBAC.md section 3) is kept.
+    /// first (ties in source order). Among equally short paths, one through unconditional steps wins, then the one
+    /// through the first edges (node order, then the order of edge kinds in RBAC.md section 3).
     /// </summary>
     public static IReadOnlyList<EscalationPath> Find(EscalationGraph graph, Identity target, IEnumerable<Identity> sources, PathOptions options)
     {
@@ -27,6 +27,12 @@ public static class PathFinder
 
                 list.Add(edge);
             }
+        }
+
+        // Among equally short paths, unconditional steps win (a stable sort keeps node and edge-kind order otherwise).
+        foreach (var key in reverse.Keys.ToList())
+        {
+            reverse[key] = reverse[key].OrderBy(e => e.Condition is null ? 0 : 1).ToList();
         }
 
         var next = new Dictionary<Identity, EscalationEdge>();
