@@ -91,6 +91,20 @@ public sealed partial class RbacPathsCommandTests
     }
 
     [Fact]
+    public void Should_Find_A_Path_To_A_Subject()
+    {
+        // When
+        var (code, stdout, _) = CliRunner.Run("rbac", "paths", "-f", Fixture("7-multi-hop.yaml"), "--from", "group:devs", "--to", "serviceaccount:build:builder", "-o", "json");
+
+        // Then
+        Assert.Equal(1, code);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("serviceaccount:build:builder", json.RootElement.GetProperty("target").GetProperty("id").GetString());
+        var step = Assert.Single(json.RootElement.GetProperty("paths")[0].GetProperty("steps").EnumerateArray());
+        Assert.Equal("token-request", step.GetProperty("edge").GetString());
+    }
+
+    [Fact]
     public void Should_Reject_A_Malformed_Subject()
     {
         // When
