@@ -6,9 +6,13 @@ namespace Bulwark.Bench;
 internal sealed class Options
 {
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/Bulwark.Bench -- [pss] [options]
+        usage: dotnet run -c Release --project bench/Bulwark.Bench -- [pss|rbac] [options]
           (no mode)          parse baseline vs the full `bulwark scan`
           pss                parse baseline vs parse + Pod Security evaluation at restricted:latest
+          rbac               RBAC model: load + index, can-i / who-can per query, escalation paths for every subject
+          --roles N          rbac: Roles + ClusterRoles generated (default 10000)
+          --bindings N       rbac: RoleBindings + ClusterRoleBindings generated (default 20000)
+          --queries N        rbac: random can-i and who-can queries timed, of each (default 2000)
           --objects N        objects in the synthetic corpus (default 100000)
           --files N          files they are spread over (default 1000)
           --seed N           generator seed (default 42)
@@ -17,7 +21,7 @@ internal sealed class Options
           --baseline-runs N  timed runs of the baseline (pss: of every measurement), best one counts (default 3)
         """;
 
-    /// <summary>The benchmark to run: <c>scan</c> (default) or <c>pss</c>.</summary>
+    /// <summary>The benchmark to run: <c>scan</c> (default), <c>pss</c> or <c>rbac</c>.</summary>
     public string Mode { get; private set; } = "scan";
 
     public int Objects { get; private set; } = 100_000;
@@ -25,6 +29,12 @@ internal sealed class Options
     public int Files { get; private set; } = 1_000;
 
     public int Seed { get; private set; } = 42;
+
+    public int Roles { get; private set; } = 10_000;
+
+    public int Bindings { get; private set; } = 20_000;
+
+    public int Queries { get; private set; } = 2_000;
 
     public string? Out { get; private set; }
 
@@ -67,6 +77,15 @@ internal sealed class Options
                 case "--seed":
                     o.Seed = Number();
                     break;
+                case "--roles":
+                    o.Roles = Number();
+                    break;
+                case "--bindings":
+                    o.Bindings = Number();
+                    break;
+                case "--queries":
+                    o.Queries = Number();
+                    break;
                 case "--baseline-runs":
                     o.BaselineRuns = Number();
                     break;
@@ -87,6 +106,9 @@ internal sealed class Options
                     break;
                 case "pss" when i == 0:
                     o.Mode = "pss";
+                    break;
+                case "rbac" when i == 0:
+                    o.Mode = "rbac";
                     break;
                 case "-h" or "--help":
                     o.Help = true;

@@ -46,6 +46,11 @@ if (options.Phase is { } phase)
     return 0;
 }
 
+if (options.Mode == "rbac")
+{
+    return RbacBench.Run(options, Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), "bench", "out"), jsonOptions);
+}
+
 var corpus = options.Out ?? Path.Combine(Path.GetTempPath(), $"bulwark-bench-{options.Objects}-{options.Files}-{options.Seed}-{Environment.ProcessId}");
 Console.WriteLine($"Generating {options.Objects:N0} objects in {options.Files:N0} files (seed {options.Seed}) into {corpus} ...");
 var generation = Stopwatch.StartNew();

@@ -11,6 +11,7 @@ public sealed class RbacCommand : Command
         Subcommands.Add(new RbacCanICommand(io));
         Subcommands.Add(new RbacWhoCanCommand(io));
         Subcommands.Add(new RbacAccessCommand(io));
+        Subcommands.Add(new RbacPathsCommand(io));
         Subcommands.Add(RbacGenerateCommand.Create(io));
         Subcommands.Add(new RbacRisksCommand(io));
     }

@@ -1,0 +1,160 @@
+using Bulwark.Loading;
+using Bulwark.Rbac;
+using Bulwark.Rbac.Paths;
+using Xunit;
+
+namespace Bulwark.Tests.Rbac;
+
+/// <summary>
+/// Escalation paths (RBAC.md section 3) on hand-written fixtures under Rbac/Fixtures/paths/: each file lists, in
+/// comment lines <c># path: SOURCE | EDGE TO | EDGE TO ...</c>, exactly the paths expected from the default sources,
+/// in the expected order (shortest first, then by source).
+/// </summary>
+public sealed class EscalationPathTests
+{
+    private static string Root => Path.Combine(AppContext.BaseDirectory, "Rbac", "Fixtures", "paths");
+
+    public static TheoryData<string> Fixtures()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Root, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Should_Find_Exactly_The_Expected_Paths_Shortest_First(string fixture)
+    {
+        // Given
+        var file = Path.Combine(Root, fixture);
+        var expected = File.ReadLines(file).Where(l => l.StartsWith("# path: ", StringComparison.Ordinal)).Select(l => l["# path: ".Length..].Trim()).ToList();
+
+        // When
+        var paths = Find(File.ReadAllText(file), fixture);
+
+        // Then
+        Assert.Equal(expected, paths.Select(Render).ToList());
+    }
+
+    [Fact]
+    public void Should_Start_Only_From_The_Given_Subject()
+    {
+        // Given
+        var (graph, options) = Build(File.ReadAllText(Path.Combine(Root, "7-multi-hop.yaml")), "multi.yaml");
+
+        // When
+        var paths = PathFinder.Find(graph, Identity.ClusterAdmin, [Identity.Group("devs")], options);
+
+        // Then
+        var path = Assert.Single(paths);
+        Assert.Equal(["token-request", "impersonate", "cluster-admin-equivalent"], path.Steps.Select(s => s.Risk));
+        Assert.Equal("build", path.Steps[0].Scope);
+        Assert.Equal("RoleBinding", path.Steps[0].Via[0].Binding.Kind);
+        Assert.Equal("devs-tokens", path.Steps[0].Via[0].Binding.Name);
+        Assert.Equal("builder-tokens", path.Steps[0].Via[0].Role.Name);
+        Assert.Contains("serviceaccounts/token", path.Steps[0].Via[0].Rule.Resources);
+    }
+
+    [Fact]
+    public void Should_Mark_Secret_Reads_Conditional_Unless_A_Token_Secret_Exists()
+    {
+        // Given
+        var text = File.ReadAllText(Path.Combine(Root, "3-tokens-and-secrets.yaml"));
+        const string TokenSecret = """
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: admin-bot-token
+              namespace: kube-system
+              annotations: {kubernetes.io/service-account.name: admin-bot}
+            type: kubernetes.io/service-account-token
+            """;
+
+        // When
+        var without = Find(text, "a.yaml").Single(p => p.From == Identity.User("ivy"));
+        var with = Find(text + "\n" + TokenSecret, "b.yaml").Single(p => p.From == Identity.User("ivy"));
+
+        // Then
+        Assert.Contains("legacy service-account-token Secret", without.Steps[0].Condition, StringComparison.Ordinal);
+        Assert.Null(with.Steps[0].Condition);
+    }
+
+    [Fact]
+    public void Should_Include_System_Subjects_Only_When_Asked()
+    {
+        // Given
+        var text = File.ReadAllText(Path.Combine(Root, "2-workload-create.yaml"));
+        var (graph, _) = Build(text, "w.yaml");
+        var options = new PathOptions { IncludeSystemSubjects = true };
+
+        // When
+        var paths = PathFinder.Find(graph, Identity.ClusterAdmin, PathFinder.DefaultSources(graph, options), options);
+
+        // Then
+        Assert.Contains(paths, p => p.From == Identity.ServiceAccount("kube-system", "ops-controller") && p.Steps.Count == 1);
+    }
+
+    [Fact]
+    public void Should_Respect_The_Depth_Bound()
+    {
+        // Given
+        var (graph, _) = Build(File.ReadAllText(Path.Combine(Root, "7-multi-hop.yaml")), "m.yaml");
+        var options = new PathOptions { MaxDepth = 2 };
+
+        // When
+        var paths = PathFinder.Find(graph, Identity.ClusterAdmin, PathFinder.DefaultSources(graph, options), options);
+
+        // Then
+        Assert.Equal([Identity.ServiceAccount("build", "builder")], paths.Select(p => p.From));
+    }
+
+    [Fact]
+    public void Should_Find_Paths_To_A_Subject()
+    {
+        // Given
+        var (graph, options) = Build(File.ReadAllText(Path.Combine(Root, "7-multi-hop.yaml")), "m.yaml");
+
+        // When
+        var paths = PathFinder.Find(graph, Identity.ServiceAccount("build", "builder"), [Identity.User("vic")], options);
+
+        // Then
+        var path = Assert.Single(paths);
+        Assert.Equal(Identity.ServiceAccount("build", "builder"), Assert.Single(path.Steps).To);
+    }
+
+    [Theory]
+    [InlineData("user:alice", RbacSubject.User, "alice", null)]
+    [InlineData("group:devs", RbacSubject.Group, "devs", null)]
+    [InlineData("serviceaccount:ns:sa", RbacSubject.ServiceAccount, "sa", "ns")]
+    [InlineData("user:system:serviceaccount:ns:sa", RbacSubject.ServiceAccount, "sa", "ns")]
+    [InlineData("cluster-admin", Identity.TargetKind, "cluster-admin", null)]
+    public void Should_Parse_Identities(string text, string kind, string name, string? ns)
+    {
+        // When
+        var identity = Identity.Parse(text);
+
+        // Then
+        Assert.Equal(new Identity(kind, name, ns), identity);
+    }
+
+    private static string Render(EscalationPath path) =>
+        string.Join(" | ", path.Steps.Select(s => $"{s.Risk} {s.To}").Prepend(path.From.ToString()));
+
+    private static IReadOnlyList<EscalationPath> Find(string text, string name)
+    {
+        var (graph, options) = Build(text, name);
+        return PathFinder.Find(graph, Identity.ClusterAdmin, PathFinder.DefaultSources(graph, options), options);
+    }
+
+    private static (EscalationGraph Graph, PathOptions Options) Build(string text, string name)
+    {
+        var objects = new ManifestLoader().LoadText(text, name).Objects;
+        var options = new PathOptions();
+        return (EscalationGraph.Build(RbacModel.Build(objects), objects, options), options);
+    }
+}
