@@ -188,38 +188,8 @@ public sealed class RbacRisksCommand : Command
             foreach (var (f, risk, holders) in risks)
             {
                 w.WriteStartObject();
-                w.WriteString("rule", f.Rule);
+                JsonReport.WriteFindingFields(w, f);
                 w.WriteString("risk", risk);
-                w.WriteString("title", f.Title);
-                w.WriteString("severity", f.Severity.Name());
-                RbacSupport.WriteStrings(w, "controls", f.Controls);
-                w.WriteString("message", f.Message);
-                w.WriteStartObject("object");
-                w.WriteString("apiVersion", f.Object.ApiVersion);
-                w.WriteString("kind", f.Object.Kind);
-                if (f.Object.Namespace is null)
-                {
-                    w.WriteNull("namespace");
-                }
-                else
-                {
-                    w.WriteString("namespace", f.Object.Namespace);
-                }
-
-                w.WriteString("name", f.Object.Name);
-                w.WriteEndObject();
-                if (f.Container is not null)
-                {
-                    w.WriteString("container", f.Container);
-                }
-
-                w.WriteString("path", f.Path);
-                w.WriteStartObject("location");
-                w.WriteString("file", f.Location!.File);
-                w.WriteNumber("line", f.Location.Line);
-                w.WriteNumber("column", f.Location.Column);
-                w.WriteEndObject();
-                w.WriteString("remediation", f.Remediation);
                 WriteSubjects(w, holders);
                 w.WriteEndObject();
             }

@@ -68,6 +68,13 @@ public sealed class JsonReport : IReportRenderer
     private static void WriteFinding(Utf8JsonWriter w, Finding f)
     {
         w.WriteStartObject();
+        WriteFindingFields(w, f);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The fields of one finding in the documented schema, for writers that add fields of their own (rbac risks).</summary>
+    public static void WriteFindingFields(Utf8JsonWriter w, Finding f)
+    {
         w.WriteString("rule", f.Rule);
         w.WriteString("title", f.Title);
         w.WriteString("severity", f.Severity.Name());
@@ -148,8 +155,6 @@ public sealed class JsonReport : IReportRenderer
 
             w.WriteEndObject();
         }
-
-        w.WriteEndObject();
     }
 
     private static void WriteSummary(Utf8JsonWriter w, ScanResult result, ReportContext context)
