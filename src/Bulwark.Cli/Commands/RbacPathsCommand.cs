@@ -163,6 +163,10 @@ public sealed class RbacPathsCommand : Command
                 {
                     io.Out.WriteLine($"     {group} bypasses RBAC (the API server's privileged-group authorizer)");
                 }
+                else if (step.Via.Count == 0)
+                {
+                    io.Out.WriteLine($"     {step.From} is a node: its kubelet holds the tokens of the pods it runs");
+                }
 
                 foreach (var grant in step.Via)
                 {
@@ -210,6 +214,11 @@ public sealed class RbacPathsCommand : Command
                     if (step.PrivilegedGroup is { } group)
                     {
                         w.WriteString("privilegedGroup", group);
+                    }
+                    else if (step.Via.Count == 0)
+                    {
+                        // A node identity: the kubelet holds its pods' tokens, no RBAC grant is involved.
+                        w.WriteString("nodeIdentity", step.From.Name);
                     }
                     else
                     {

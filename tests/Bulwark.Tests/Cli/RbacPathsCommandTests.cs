@@ -54,6 +54,24 @@ public sealed partial class RbacPathsCommandTests
     }
 
     [Fact]
+    public void Should_Write_A_Node_Identity_Step_Without_A_Grant()
+    {
+        // When
+        var (code, stdout, _) = CliRunner.Run("rbac", "paths", "-f", Fixture("8-nodes-proxy.yaml"), "--from", "user:system:node:worker-1", "-o", "json");
+        var (textCode, text, _) = CliRunner.Run("rbac", "paths", "-f", Fixture("8-nodes-proxy.yaml"), "--from", "user:system:node:worker-1");
+
+        // Then
+        Assert.Equal(1, code);
+        using var json = JsonDocument.Parse(stdout);
+        var step = json.RootElement.GetProperty("paths")[0].GetProperty("steps")[0];
+        Assert.Equal("node-identity", step.GetProperty("edge").GetString());
+        Assert.Equal("system:node:worker-1", step.GetProperty("via").GetProperty("nodeIdentity").GetString());
+        Assert.Contains("scheduled on node worker-1", step.GetProperty("condition").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, textCode);
+        Assert.Contains("is a node: its kubelet holds the tokens", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_Exit_0_When_There_Is_No_Path()
     {
         // When

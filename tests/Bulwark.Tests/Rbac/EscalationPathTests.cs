@@ -100,6 +100,53 @@ public sealed class EscalationPathTests
     }
 
     [Fact]
+    public void Should_Give_A_Node_Identity_The_Accounts_Of_Pods_Conditionally()
+    {
+        // Given
+        var (graph, options) = Build(File.ReadAllText(Path.Combine(Root, "8-nodes-proxy.yaml")), "n.yaml");
+
+        // When
+        var paths = PathFinder.Find(graph, Identity.ClusterAdmin, [Identity.User("system:node:worker-1")], options);
+
+        // Then
+        var path = Assert.Single(paths);
+        Assert.Equal(["node-identity", "cluster-admin-equivalent"], path.Steps.Select(s => s.Risk));
+        Assert.Equal(Identity.ServiceAccount("kube-system", "node-agent"), path.Steps[0].To);
+        Assert.Empty(path.Steps[0].Via);
+        Assert.Contains("scheduled on node worker-1", path.Steps[0].Condition, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("8-nodes-proxy.yaml", "user:paul", "kubelet API")]
+    [InlineData("9-node-write.yaml", "user:tom", "evicted pods")]
+    [InlineData("10-aws-auth.yaml", "user:yuri", "only on EKS")]
+    public void Should_Mark_Node_And_Eks_Edges_Conditional(string fixture, string source, string condition)
+    {
+        // Given
+        var text = File.ReadAllText(Path.Combine(Root, fixture));
+
+        // When
+        var path = Find(text, fixture).Single(p => p.From == Identity.Parse(source));
+
+        // Then
+        Assert.Contains(condition, path.Steps[0].Condition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_Name_Both_Grants_Of_A_Pod_Stealing_Step()
+    {
+        // Given
+        var text = File.ReadAllText(Path.Combine(Root, "9-node-write.yaml"));
+
+        // When
+        var path = Find(text, "n.yaml").Single(p => p.From == Identity.User("tom"));
+
+        // Then
+        Assert.Equal(["node-tainters", "tom-evicts"], path.Steps[0].Via.Select(g => g.Binding.Name));
+        Assert.Equal("shop", path.Steps[0].Scope);
+    }
+
+    [Fact]
     public void Should_Respect_The_Depth_Bound()
     {
         // Given

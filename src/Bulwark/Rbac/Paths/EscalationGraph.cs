@@ -168,10 +168,14 @@ public sealed class EscalationGraph
         ctx.TokenRequest();
         ctx.Secrets();
         ctx.Exec();
+        ctx.NodesProxy();
+        ctx.NodeIdentity();
         ctx.Bind();
         ctx.Escalate();
         ctx.CsrApprove();
         ctx.WebhookWrite();
+        ctx.NodeWrite();
+        ctx.AwsAuth();
         return edges;
     }
 
@@ -306,6 +310,10 @@ public sealed class EscalationGraph
     /// <summary>The edge computations for one node.</summary>
     private sealed class Context(EscalationGraph graph, Identity node, UserInfo user, SortedSet<string> namespaces, Capabilities caps, List<EscalationEdge> edges)
     {
+        private const string NodeUserPrefix = "system:node:";
+        private const string AwsAuthName = "aws-auth";
+        private static readonly string[] NodeProxyVerbs = ["get", "create", "update", "patch", "delete"];
+
         private const string LegacyTokenCondition =
             "needs a legacy service-account-token Secret for the account (auto-created before Kubernetes 1.24, or created by hand)";
 
@@ -642,6 +650,104 @@ public sealed class EscalationGraph
             }
 
             AddEverywhere("webhook-write", "webhook-write", [grant], "needs a webhook server the subject controls; applies to pods created afterwards");
+        }
+
+        /// <summary>
+        /// Edge 6: any verb on nodes/proxy reaches the kubelet API of every node, which runs commands in any pod
+        /// (websocket exec needs only get): every account pods of the input run as.
+        /// </summary>
+        public void NodesProxy()
+        {
+            if (!NodeProxyVerbs.Any(v => caps.Maybe(v, "nodes", "proxy")) ||
+                NodeProxyVerbs.Select(v => caps.Maybe(v, "nodes", "proxy") ? Allowed(v, string.Empty, "nodes", "proxy") : null).FirstOrDefault(g => g is not null) is not { } grant)
+            {
+                return;
+            }
+
+            AddPodAccountsEverywhere("nodes-proxy", grant, "needs a running pod of the account; commands run through the kubelet API of its node");
+        }
+
+        /// <summary>
+        /// Edge 6, second half: a node identity (user system:node:NAME named by a binding) holds the tokens of the pods
+        /// its kubelet runs. Without scheduling data every pod account is a candidate, conditionally.
+        /// </summary>
+        public void NodeIdentity()
+        {
+            if (node.Kind != RbacSubject.User || !node.Name.StartsWith(NodeUserPrefix, StringComparison.Ordinal) || node.Name.Length == NodeUserPrefix.Length)
+            {
+                return;
+            }
+
+            AddPodAccountsEverywhere("node-identity", null, $"needs a pod of the account scheduled on node {node.Name[NodeUserPrefix.Length..]}");
+        }
+
+        /// <summary>
+        /// Edge 10 (steal pods): update or patch on nodes (taint or relabel the other nodes) together with deleting or
+        /// evicting pods of a namespace moves those pods onto a node the subject controls: their accounts, conditionally.
+        /// </summary>
+        public void NodeWrite()
+        {
+            if (!caps.Maybe("update", "nodes") && !caps.Maybe("patch", "nodes"))
+            {
+                return;
+            }
+
+            if ((Allowed("update", string.Empty, "nodes") ?? Allowed("patch", string.Empty, "nodes")) is not { } nodes)
+            {
+                return;
+            }
+
+            const string Condition = "needs a node the subject controls to receive the evicted pods, and pods free to be rescheduled onto it";
+            if (PodRemoval(string.Empty) is { } everywhere)
+            {
+                AddPodAccountsEverywhere("node-write", everywhere, Condition, nodes);
+                return;
+            }
+
+            foreach (var ns in namespaces.Where(graph._podAccounts.ContainsKey).ToList())
+            {
+                if (PodRemoval(ns) is { } grant)
+                {
+                    Add(Identity.PodAccountsOf(ns), "node-write", ns, [nodes, grant], Condition);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Edge 11: on EKS, writing the aws-auth ConfigMap of kube-system maps an IAM principal to system:masters.
+        /// Update and patch may be restricted to the name aws-auth; create cannot be (it names no object).
+        /// </summary>
+        public void AwsAuth()
+        {
+            const string KubeSystem = "kube-system";
+            const string Condition = "only on EKS, where the aws-auth ConfigMap maps IAM principals to groups; needs an IAM principal the subject controls";
+            if (!caps.Maybe("update", "configmaps") && !caps.Maybe("patch", "configmaps") && !caps.Maybe("create", "configmaps"))
+            {
+                return;
+            }
+
+            var grant = Allowed("update", string.Empty, "configmaps", ns: KubeSystem, name: AwsAuthName)
+                ?? Allowed("patch", string.Empty, "configmaps", ns: KubeSystem, name: AwsAuthName)
+                ?? Allowed("create", string.Empty, "configmaps", ns: KubeSystem);
+            if (grant is not null)
+            {
+                Add(Identity.Masters, "configmap-write-kube-system", KubeSystem, [grant], Condition);
+            }
+        }
+
+        private Grant? PodRemoval(string ns) =>
+            (caps.Maybe("delete", "pods") ? Allowed("delete", string.Empty, "pods", ns: ns) : null)
+            ?? (caps.Maybe("create", "pods", "eviction") ? Allowed("create", string.Empty, "pods", "eviction", ns) : null);
+
+        /// <summary>Edges to the accounts pods run as: the hub of every ordinary namespace, and each privileged namespace's.</summary>
+        private void AddPodAccountsEverywhere(string risk, Grant? grant, string condition, Grant? first = null)
+        {
+            IReadOnlyList<Grant> via = [.. new[] { first, grant }.OfType<Grant>()];
+            Add(Identity.PodAccountsOf(Identity.AllNamespaces), risk, string.Empty, via, condition);
+            foreach (var ns in graph._options.PrivilegedNamespaces.Where(graph._podAccounts.ContainsKey).Order(StringComparer.Ordinal))
+            {
+                Add(Identity.PodAccountsOf(ns), risk, ns, via, condition);
+            }
         }
 
         private Grant? FirstWorkloadGrant(string ns)

@@ -252,22 +252,41 @@ public static class RiskCatalog
             : null;
     }
 
+    /// <summary>
+    /// Node writes (cluster-wide: nodes are cluster-scoped), and the other half of stealing pods: deleting or evicting
+    /// pods of a privileged namespace, high when the same role also writes nodes cluster-wide (taint the other nodes,
+    /// evict, and the pods land on a node the holder controls), medium alone.
+    /// </summary>
     private static RiskMatch? NodeWrite(RbacRole role, PolicyRule rule, RiskScope scope)
     {
-        if (!scope.IsCluster || !Specific(rule))
+        if (!Specific(rule))
         {
             return null;
         }
 
-        if ((Grant(rule, ["update", "patch", "delete"], "", ["nodes"])) is { } v)
+        if (scope.IsCluster && Grant(rule, ["update", "patch", "delete"], "", ["nodes"]) is { } v)
         {
             return new RiskMatch(Severity.High, v, $"grants {v} on nodes: relabelling, tainting or deleting nodes steers pods onto or off them");
         }
 
-        return Grant(rule, ["update", "patch"], "", ["nodes/status"]) is { } s
+        if (scope.ReachesPrivileged && PodRemoval(rule) is { } removal)
+        {
+            var combined = scope.IsCluster && role.Rules.Any(other => Specific(other) && Grant(other, ["update", "patch"], "", ["nodes"]) is not null);
+            return combined
+                ? new RiskMatch(Severity.High, removal.Verb, $"grants {removal.Detail} {scope} together with node writes: tainting nodes and evicting pods moves privileged pods onto a node the holder controls")
+                : new RiskMatch(Severity.Medium, removal.Verb, $"grants {removal.Detail} {scope}: with write access to nodes, privileged pods can be evicted onto a node the holder controls");
+        }
+
+        return scope.IsCluster && Grant(rule, ["update", "patch"], "", ["nodes/status"]) is { } s
             ? new RiskMatch(Severity.Low, s, $"grants {s} on nodes/status: it can fake node conditions")
             : null;
     }
+
+    /// <summary>Delete on pods, or create on pods/eviction: the ways to make pods leave their node.</summary>
+    private static (string Verb, string Detail)? PodRemoval(PolicyRule rule) =>
+        Grant(rule, ["delete"], "", ["pods"]) is { } d ? (d, $"{d} on pods")
+        : Grant(rule, ["create"], "", ["pods/eviction"]) is { } e ? (e, $"{e} on pods/eviction")
+        : null;
 
     private static RiskMatch? PolicyEngine(RbacRole role, PolicyRule rule, RiskScope scope)
     {

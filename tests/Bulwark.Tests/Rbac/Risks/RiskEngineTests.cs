@@ -39,6 +39,8 @@ public sealed class RiskEngineTests : IDisposable
         { "[{apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}]", "rb:shop", "Role:shop", "rbac-write", "high" },
         { "[{apiGroups: [''], resources: [persistentvolumes], verbs: [create]}]", "crb", "ClusterRole", "pv-create", "high" },
         { "[{apiGroups: [''], resources: [nodes], verbs: [patch]}]", "crb", "ClusterRole", "node-write", "high" },
+        { "[{apiGroups: [''], resources: [pods/eviction], verbs: [create]}]", "rb:kube-system", "ClusterRole", "node-write", "medium" },
+        { "[{apiGroups: [''], resources: [pods], verbs: [delete]}]", "rb:kube-system", "Role:kube-system", "node-write", "medium" },
         { "[{apiGroups: [''], resources: [pods/status], verbs: [patch]}]", "rb:shop", "Role:shop", "pod-status-write", "low" },
         { "[{apiGroups: [''], resources: [services/status], verbs: [update]}]", "crb", "ClusterRole", "service-status-write", "medium" },
         { "[{apiGroups: [''], resources: [namespaces], verbs: [patch]}]", "rb:shop", "ClusterRole", "namespace-write", "medium" },
