@@ -26,6 +26,7 @@ public sealed class RbacPathsCommand : Command
         Options.Add(PrivilegedNamespaces);
         Options.Add(MaxDepth);
         Options.Add(NoDefaultRoles);
+        Options.Add(KubernetesVersion);
         SetAction(parse => Execute(io, parse));
     }
 
@@ -73,6 +74,8 @@ public sealed class RbacPathsCommand : Command
         Description = "Do not add Kubernetes' default ClusterRoles (cluster-admin, admin, edit, view, system:*) that the input omits.",
     };
 
+    public Option<string> KubernetesVersion { get; } = RbacCommonOptions.CreateKubernetesVersionOption();
+
     private int Execute(CliIO io, ParseResult parse)
     {
         var target = Identity.Parse(parse.GetValue(To) ?? "cluster-admin");
@@ -108,7 +111,11 @@ public sealed class RbacPathsCommand : Command
             io.Error.WriteLine($"bulwark: {(error.Level == InputErrorLevel.Error ? "error" : "warning")}: {error}");
         }
 
-        var model = RbacModel.Build(load.Objects, new RbacModelOptions { IncludeDefaultRoles = !parse.GetValue(NoDefaultRoles) });
+        if (RbacSupport.BuildModel(io, load.Objects, parse.GetValue(NoDefaultRoles), parse.GetValue(KubernetesVersion)) is not { } model)
+        {
+            return ExitCodes.UsageOrInputError;
+        }
+
         var privileged = parse.GetValue(PrivilegedNamespaces) is { Length: > 0 } ns ? ns : ["kube-system"];
         var options = new PathOptions
         {

@@ -86,7 +86,11 @@ public sealed class RbacRisksCommand : Command
 
         var privileged = parse.GetValue(PrivilegedNamespaces) is { Length: > 0 } ns ? ns : ["kube-system"];
         var options = new RiskOptions { PrivilegedNamespaces = privileged };
-        var model = RbacModel.Build(load.Objects, new RbacModelOptions { IncludeDefaultRoles = !parse.GetValue(_common.NoDefaultRoles) });
+        if (RbacSupport.BuildModel(io, load.Objects, parse.GetValue(_common.NoDefaultRoles), parse.GetValue(_common.KubernetesVersion)) is not { } model)
+        {
+            return ExitCodes.UsageOrInputError;
+        }
+
         var risks = Collect(model, load, options, parse.GetValue(IncludeSystemSubjects));
 
         if (_common.Json(parse))

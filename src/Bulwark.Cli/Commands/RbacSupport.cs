@@ -27,13 +27,22 @@ internal sealed class RbacCommonOptions
         Description = "Do not add Kubernetes' default ClusterRoles (cluster-admin, admin, edit, view, system:*) that the input omits.",
     };
 
+    public Option<string> KubernetesVersion { get; } = CreateKubernetesVersionOption();
+
     public void AddTo(Command command)
     {
         command.Options.Add(Files);
         Output.AcceptOnlyFromAmong("table", "json");
         command.Options.Add(Output);
         command.Options.Add(NoDefaultRoles);
+        command.Options.Add(KubernetesVersion);
     }
+
+    /// <summary>--kubernetes-version, shared with commands that do not take every common option.</summary>
+    public static Option<string> CreateKubernetesVersionOption() => new("--kubernetes-version")
+    {
+        Description = $"The Kubernetes minor version whose default ClusterRoles are added (for example 1.28; {DefaultRoles.OldestVersion} or later). Default: the newest Bulwark knows.",
+    };
 
     public bool Json(ParseResult parse) => parse.GetValue(Output) == "json";
 }
@@ -59,7 +68,11 @@ internal static class RbacSupport
             io.Error.WriteLine($"bulwark: {(error.Level == InputErrorLevel.Error ? "error" : "warning")}: {error}");
         }
 
-        var model = RbacModel.Build(load.Objects, new RbacModelOptions { IncludeDefaultRoles = !parse.GetValue(common.NoDefaultRoles) });
+        if (BuildModel(io, load.Objects, parse.GetValue(common.NoDefaultRoles), parse.GetValue(common.KubernetesVersion)) is not { } model)
+        {
+            return null;
+        }
+
         foreach (var problem in model.Problems)
         {
             var where = problem.Object is { } obj ? $"{obj.Origin.File.Path}:{(obj.Root.Find(problem.Pointer, out _)).Start.Line}: " : string.Empty;
@@ -67,6 +80,20 @@ internal static class RbacSupport
         }
 
         return (model, load.Errors.Any(e => e.Level == InputErrorLevel.Error));
+    }
+
+    /// <summary>Builds the model with the default roles of --kubernetes-version; null after a one-line error when that version is not usable.</summary>
+    public static RbacModel? BuildModel(CliIO io, IEnumerable<KubeObject> objects, bool noDefaultRoles, string? kubernetesVersion)
+    {
+        try
+        {
+            return RbacModel.Build(objects, new RbacModelOptions { IncludeDefaultRoles = !noDefaultRoles, KubernetesVersion = kubernetesVersion });
+        }
+        catch (ArgumentException e)
+        {
+            io.Error.WriteLine($"bulwark: --kubernetes-version: {e.Message.Split(" (Parameter")[0]}");
+            return null;
+        }
     }
 
     /// <summary>Parses --as (user:NAME, group:NAME, serviceaccount:NS:NAME) with extra groups; null after an error message.</summary>

@@ -10,6 +10,13 @@ public sealed record RbacModelOptions
 
     /// <summary>The namespace assumed for a Role or RoleBinding written without one (kubectl's default).</summary>
     public string DefaultNamespace { get; init; } = "default";
+
+    /// <summary>
+    /// The Kubernetes minor version whose default ClusterRoles are added (for example "1.28"; null: the newest Bulwark
+    /// knows). Checked by <see cref="RbacModel.Build(IEnumerable{KubeObject}, RbacModelOptions?)"/>: a version that does
+    /// not parse or is older than <see cref="DefaultRoles.OldestVersion"/> throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public string? KubernetesVersion { get; init; }
 }
 
 /// <summary>
@@ -45,8 +52,30 @@ public sealed class RbacModel
     public static RbacModel Build(IEnumerable<KubeObject> objects, RbacModelOptions? options = null)
     {
         var model = new RbacModel(options ?? new RbacModelOptions());
-        model.Load(objects);
+        var defaults = model.Options.IncludeDefaultRoles ? DefaultRolesFor(model.Options.KubernetesVersion) : [];
+        model.Load(objects, defaults);
         return model;
+    }
+
+    /// <summary>The default ClusterRoles of a version given as text (null: the newest); ArgumentException when it is not usable.</summary>
+    public static IReadOnlyList<KubeObject> DefaultRolesFor(string? version)
+    {
+        if (version is null)
+        {
+            return DefaultRoles.ClusterRoles;
+        }
+
+        if (!Rbac.KubernetesVersion.TryParse(version, out var parsed))
+        {
+            throw new ArgumentException($"'{version}' is not a Kubernetes version (MAJOR.MINOR, for example 1.28)", nameof(version));
+        }
+
+        if (parsed.CompareTo(DefaultRoles.OldestVersion) < 0)
+        {
+            throw new ArgumentException($"the default roles of Kubernetes {parsed} are not known (the oldest is {DefaultRoles.OldestVersion})", nameof(version));
+        }
+
+        return DefaultRoles.ClusterRolesFor(parsed);
     }
 
     public RbacRole? FindRole(RoleKey key) => _roles.GetValueOrDefault(key);
@@ -288,7 +317,7 @@ public sealed class RbacModel
 
     private static string RoleKeyIn(string @namespace, string resource) => "r\0" + @namespace + "\0" + resource;
 
-    private void Load(IEnumerable<KubeObject> objects)
+    private void Load(IEnumerable<KubeObject> objects, IReadOnlyList<KubeObject> defaults)
     {
         var roles = new List<RbacRole>();
         var order = 0;
@@ -316,10 +345,10 @@ public sealed class RbacModel
             }
         }
 
-        if (Options.IncludeDefaultRoles)
+        if (defaults.Count > 0)
         {
             var ignored = new List<RbacProblem>();
-            foreach (var obj in DefaultRoles.ClusterRoles)
+            foreach (var obj in defaults)
             {
                 var role = RbacReader.ReadRole(obj, Options.DefaultNamespace, isDefault: true, ignored);
                 if (_roles.TryAdd(role.Key, role))

@@ -232,6 +232,27 @@ public sealed class RbacCommandTests : IDisposable
     }
 
     [Fact]
+    public void Should_Use_The_Default_Roles_Of_A_Kubernetes_Version()
+    {
+        // When: edit wrote endpoints until 1.21 (CVE-2021-25740 mitigation in 1.22)
+        var old = CliRunner.Run("rbac", "can-i", "create", "endpoints", "-n", "shop", "--as", "user:alice", "-f", _file, "--kubernetes-version", "1.21");
+        var current = CliRunner.Run("rbac", "can-i", "create", "endpoints", "-n", "shop", "--as", "user:alice", "-f", _file, "--kubernetes-version", "1.22");
+        var whoCan = CliRunner.Run("rbac", "who-can", "create", "endpoints", "-n", "shop", "-f", _file, "--kubernetes-version", "1.21");
+        var risks = CliRunner.Run("rbac", "risks", "-f", _file, "--kubernetes-version", "1.21");
+        var paths = CliRunner.Run("rbac", "paths", "-f", _file, "--kubernetes-version", "1.21");
+        var unknown = CliRunner.Run("rbac", "access", "--as", "user:alice", "-f", _file, "--kubernetes-version", "1.20");
+
+        // Then
+        Assert.Equal(0, old.ExitCode);
+        Assert.Equal(1, current.ExitCode);
+        Assert.Contains("alice", whoCan.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("--kubernetes-version", risks.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("--kubernetes-version", paths.Err, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--kubernetes-version: the default roles of Kubernetes 1.20 are not known", unknown.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_Render_Tables()
     {
         // When
