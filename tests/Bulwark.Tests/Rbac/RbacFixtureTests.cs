@@ -10,7 +10,10 @@ namespace Bulwark.Tests.Rbac;
 /// Rbac/Fixtures/ holds <c>objects</c> (manifests), optional <c>defaultRoles</c> (default true), optional
 /// <c>problems</c> (the exact multiset of problem ids) and <c>queries</c>, each one of:
 /// <c>canI</c> (expects <c>allowed</c>, optional <c>grants</c>), <c>whoCan</c> (expects <c>subjects</c>),
-/// <c>review</c> (expects <c>grants</c>), <c>role</c> (expects <c>ruleCount</c>). A grant is written
+/// <c>review</c> (expects <c>grants</c>), <c>role</c> (expects <c>ruleCount</c>), <c>writeRole</c> (the written
+/// rules of the fixture role <c>rules</c>, "Kind [ns/]name", written as <c>kind</c>/<c>namespace</c>/<c>name</c>,
+/// default that role) and <c>bind</c> (a binding in <c>namespace</c>, absent for a ClusterRoleBinding, to
+/// <c>kind</c>/<c>name</c>), both expecting <c>allowed</c>, <c>reason</c> and optionally <c>atom</c>. A grant is written
 /// "BindingKind [ns/]name -> RoleKind [ns/]name"; a subject "Kind [ns/]name" as written in its binding.
 /// </summary>
 public sealed class RbacFixtureTests
@@ -118,10 +121,44 @@ public sealed class RbacFixtureTests
                 failures.Add($"{label}: {key}: expected {expected} rules, got {actual}: {string.Join("; ", found?.Rules ?? [])}");
             }
         }
+        else if (Mapping(query, "writeRole") is { } write)
+        {
+            var source = ParseRoleKey(Scalar(write, "rules") ?? throw new InvalidOperationException("writeRole needs rules"));
+            var rules = model.FindRole(source)?.WrittenRules ?? throw new InvalidOperationException($"no role {source}");
+            var target = new RoleKey(Scalar(write, "kind") ?? source.Kind, Scalar(write, "namespace") ?? source.Namespace, Scalar(write, "name") ?? source.Name);
+            var decision = EscalationCheck.CanWriteRole(model, User(Scalar(write, "as")!, List(write, "groups") ?? []), target, rules);
+            CheckEscalation(label, $"write {target}", query, decision, failures);
+        }
+        else if (Mapping(query, "bind") is { } bind)
+        {
+            var decision = EscalationCheck.CanBind(model, User(Scalar(bind, "as")!, List(bind, "groups") ?? []),
+                Scalar(bind, "kind")!, Scalar(bind, "name")!, Scalar(bind, "namespace") ?? string.Empty);
+            CheckEscalation(label, $"bind {Scalar(bind, "kind")} {Scalar(bind, "name")} in \"{Scalar(bind, "namespace")}\"", query, decision, failures);
+        }
         else
         {
             throw new InvalidOperationException("unknown query kind");
         }
+    }
+
+    private static void CheckEscalation(string label, string what, YamlMappingNode query, EscalationDecision decision, List<string> failures)
+    {
+        var allowed = Scalar(query, "allowed") ?? throw new InvalidOperationException("allowed missing");
+        var reason = Scalar(query, "reason") ?? throw new InvalidOperationException("reason missing");
+        var atom = Scalar(query, "atom");
+        if (decision.Allowed != (allowed == "true") || !string.Equals(decision.Reason.ToString(), reason, StringComparison.OrdinalIgnoreCase) ||
+            (atom is not null && atom != decision.Uncovered?.ToString()))
+        {
+            failures.Add($"{label}: {what}: expected allowed={allowed} reason={reason}{(atom is null ? string.Empty : $" atom={atom}")}, got {decision.Allowed} {decision.Reason} atom={decision.Uncovered} ({decision})");
+        }
+    }
+
+    private static RoleKey ParseRoleKey(string text)
+    {
+        var space = text.IndexOf(' ');
+        var rest = text[(space + 1)..];
+        var slash = rest.IndexOf('/');
+        return slash < 0 ? new RoleKey(text[..space], string.Empty, rest) : new RoleKey(text[..space], rest[..slash], rest[(slash + 1)..]);
     }
 
     private static void Compare(string label, string what, IReadOnlyList<string> expected, IReadOnlyList<string> actual, List<string> failures, bool ordered)
