@@ -59,16 +59,10 @@ public sealed class RbacRisksCommand : Command
     private int Execute(CliIO io, ParseResult parse)
     {
         var failOnText = parse.GetValue(FailOn)!;
-        Severity? failOn = null;
-        if (!failOnText.Equals("none", StringComparison.OrdinalIgnoreCase))
+        if (!SeverityNames.TryParseThreshold(failOnText, out var failOn))
         {
-            if (!SeverityNames.TryParse(failOnText, out var threshold))
-            {
-                io.Error.WriteLine($"bulwark: --fail-on must be one of {SeverityNames.AllNames} or none, not '{failOnText}'");
-                return ExitCodes.UsageOrInputError;
-            }
-
-            failOn = threshold;
+            io.Error.WriteLine($"bulwark: --fail-on must be one of {SeverityNames.AllNames} or none, not '{failOnText}'");
+            return ExitCodes.UsageOrInputError;
         }
 
         var paths = parse.GetValue(_common.Files) is { Length: > 0 } p ? p : ["."];

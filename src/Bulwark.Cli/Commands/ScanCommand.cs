@@ -63,16 +63,10 @@ public sealed class ScanCommand : Command
     {
         var paths = parse.GetValue(Paths) is { Length: > 0 } p ? p : ["."];
         var failOnText = parse.GetValue(FailOn)!;
-        Severity? failOn = null;
-        if (!failOnText.Equals("none", StringComparison.OrdinalIgnoreCase))
+        if (!SeverityNames.TryParseThreshold(failOnText, out var failOn))
         {
-            if (!SeverityNames.TryParse(failOnText, out var threshold))
-            {
-                io.Error.WriteLine($"bulwark: --fail-on must be one of {SeverityNames.AllNames} or none, not '{failOnText}'");
-                return ExitCodes.UsageOrInputError;
-            }
-
-            failOn = threshold;
+            io.Error.WriteLine($"bulwark: --fail-on must be one of {SeverityNames.AllNames} or none, not '{failOnText}'");
+            return ExitCodes.UsageOrInputError;
         }
 
         if (paths.Count(x => x == "-") > 1)

@@ -47,4 +47,22 @@ public static class SeverityNames
     }
 
     public static readonly string AllNames = "critical, high, medium, low, info";
+
+    /// <summary>Parses a --fail-on threshold: a severity, or "none" (null: never fail).</summary>
+    public static bool TryParseThreshold(string text, out Severity? threshold)
+    {
+        threshold = null;
+        if (text.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!TryParse(text, out var severity))
+        {
+            return false;
+        }
+
+        threshold = severity;
+        return true;
+    }
 }
