@@ -138,6 +138,6 @@ public static class Explainer
         }
 
         return new DirectionVerdict(direction, true, true, null, [],
-            $"allowed: no policy isolates {subject} for {direction.Lower()}");
+            $"allowed by default: no policy isolates {subject} for {direction.Lower()}");
     }
 }

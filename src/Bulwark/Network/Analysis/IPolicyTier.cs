@@ -76,9 +76,10 @@ public enum TierVerdict
 
 /// <summary>
 /// One reason of a tier for a subject and peer: the connections it covers, its verdict, and the policy and rule
-/// (null for an implicit decision such as NetworkPolicy's "isolated, and no rule admits").
+/// (null for an implicit decision such as NetworkPolicy's "isolated, and no rule admits"), and the JSON pointer of
+/// the rule in the policy object.
 /// </summary>
-public sealed record TierDecision(string Tier, TierVerdict Verdict, ConnectionSet Connections, KubeObject? Policy, string? PolicyRef, string? Rule, int? RuleIndex, string Description)
+public sealed record TierDecision(string Tier, TierVerdict Verdict, ConnectionSet Connections, KubeObject? Policy, string? PolicyRef, string? Rule, int? RuleIndex, string Description, string? Pointer = null)
 {
     public override string ToString() => Rule is null ? $"{Tier}: {Description}" : $"{Tier} {PolicyRef} {Rule}: {Description}";
 }

@@ -128,7 +128,7 @@ public sealed class NetworkPolicyTier : IPolicyTier
             }
 
             allowed = allowed.Union(ports);
-            decisions.Add(new TierDecision(Name, TierVerdict.Allow, ports, rule.Policy.Source, rule.Policy.Ref, rule.Label, rule.Index, rule.Describe()));
+            decisions.Add(new TierDecision(Name, TierVerdict.Allow, ports, rule.Policy.Source, rule.Policy.Ref, rule.Label, rule.Index, rule.Describe(), rule.Pointer));
         }
 
         var denied = allowed.Complement();
@@ -136,7 +136,7 @@ public sealed class NetworkPolicyTier : IPolicyTier
         {
             var names = string.Join(", ", policies.Select(p => p.Ref));
             decisions.Add(new TierDecision(Name, TierVerdict.Deny, denied, null, null, null, null,
-                $"{subject.Ref} is isolated for {direction.Lower()} by NetworkPolicy {names}, and no {direction.Lower()} rule of them admits this"));
+                $"{subject.Ref} is isolated for {direction.Lower()} by NetworkPolicy {names}, and no {direction.Lower()} rule of {(policies.Count == 1 ? "it" : "them")} admits this"));
         }
 
         return decisions;
