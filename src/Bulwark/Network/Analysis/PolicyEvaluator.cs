@@ -75,6 +75,21 @@ public sealed class PolicyEvaluator
     internal ConnectionSet Compose(TierRow?[] rows, int peer, bool atom)
     {
         var pool = Pool;
+        if (rows.Length == 1)
+        {
+            // One tier (NetworkPolicy only): no composition needed.
+            var only = rows[0];
+            if (only is null)
+            {
+                return pool.All;
+            }
+
+            if (only.DecidesAll)
+            {
+                return atom ? only.AllowedToAtom[peer] : only.AllowedToClass[peer];
+            }
+        }
+
         var remaining = pool.All;
         var allowed = pool.None;
         foreach (var row in rows)

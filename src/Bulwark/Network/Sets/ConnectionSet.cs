@@ -18,6 +18,8 @@ public sealed class ConnectionSet : IEquatable<ConnectionSet>
         Sctp = sctp;
         OtherProtocols = otherProtocols;
         _hash = HashCode.Combine(tcp, udp, sctp, otherProtocols);
+        IsEmpty = !otherProtocols && tcp.IsEmpty && udp.IsEmpty && sctp.IsEmpty;
+        IsAll = otherProtocols && tcp.IsAll && udp.IsAll && sctp.IsAll;
     }
 
     public static ConnectionSet None { get; } = new(PortSet.Empty, PortSet.Empty, PortSet.Empty, false);
@@ -33,9 +35,9 @@ public sealed class ConnectionSet : IEquatable<ConnectionSet>
     /// <summary>Protocols other than TCP, UDP and SCTP (ICMP, ...): NetworkPolicy admits them only through a rule without ports.</summary>
     public bool OtherProtocols { get; }
 
-    public bool IsEmpty => !OtherProtocols && Tcp.IsEmpty && Udp.IsEmpty && Sctp.IsEmpty;
+    public bool IsEmpty { get; }
 
-    public bool IsAll => OtherProtocols && Tcp.IsAll && Udp.IsAll && Sctp.IsAll;
+    public bool IsAll { get; }
 
     /// <summary>The pool that interned this instance, if any.</summary>
     internal ConnectionSetPool? Pool { get; set; }
