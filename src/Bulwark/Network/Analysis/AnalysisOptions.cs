@@ -27,6 +27,7 @@ public sealed record AnalysisOptions
         ("hostNetwork", "pods with hostNetwork: true: policy effect unknown (implementation-defined); not computed, listed apart"),
         ("nodeTraffic", "traffic from the pod's own node (kubelet probes) and loopback is always allowed and out of scope"),
         ("stateful", "replies of an allowed connection are allowed; ports are the destination pod's (after Service DNAT)"),
+        ("sourceAddresses", "an ingress ipBlock sees the source address after any SNAT (NodePort or LoadBalancer traffic without externalTrafficPolicy: Local arrives from a node address)"),
         ("externalAddresses", "every address outside the cluster, IPv4 and IPv6, cut at every ipBlock boundary"),
     ];
 }

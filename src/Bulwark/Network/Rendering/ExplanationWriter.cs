@@ -52,6 +52,7 @@ public static class ExplanationWriter
         }
 
         w.WriteEndArray();
+        NetworkJson.WriteSideLists(w, [], evaluator.NotEvaluated, evaluator.Warnings, evaluator.Model.Problems.Where(p => p.IsError).ToList());
         w.WriteEndObject();
     }
 
