@@ -14,6 +14,7 @@ public sealed class PolicyRule
         Index = index;
         Peers = peers;
         Ports = ports;
+        HasNamedPorts = ports?.Any(p => p.IsNamed) == true;
     }
 
     public NetworkPolicyV1 Policy { get; }
@@ -29,7 +30,8 @@ public sealed class PolicyRule
     /// <summary>The ports; null means every port of every protocol.</summary>
     public IReadOnlyList<PolicyPort>? Ports { get; }
 
-    public bool HasNamedPorts => Ports?.Any(p => p.IsNamed) == true;
+    /// <summary>Whether some port entry is a name (resolved per destination pod).</summary>
+    public bool HasNamedPorts { get; }
 
     /// <summary>JSON pointer of the rule in its policy: <c>/spec/ingress/0</c>.</summary>
     public string Pointer => $"/spec/{Direction.Lower()}/{Index}";
