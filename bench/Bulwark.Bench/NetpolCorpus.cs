@@ -371,7 +371,9 @@ internal sealed class NetpolCorpus
                     : "  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n        - podSelector: {}\n"));
             }
 
-            foreach (var web in ns.Workloads.Where(w => w.Tier == "frontend"))
+            // Allow policies only where a default deny makes them necessary: an allow policy in an open namespace
+            // would isolate the pods it selects, which owners of open namespaces do not do.
+            foreach (var web in ns.Workloads.Where(w => ingressDeny && w.Tier == "frontend"))
             {
                 var peer = _random.Next(2) == 0
                     ? "        - namespaceSelector:\n            matchLabels: {kubernetes.io/metadata.name: ingress-nginx}\n" +
@@ -382,7 +384,7 @@ internal sealed class NetpolCorpus
             }
 
             // Prometheus scrapes every pod's metrics port (selected by an expression: every pod with a tier).
-            required.Add(new(ns.Name, "allow-prometheus-scrape", "monitoring-scrape", """
+            required.AddRange(ingressDeny ? [new(ns.Name, "allow-prometheus-scrape", "monitoring-scrape", """
                   podSelector:
                     matchExpressions:
                       - {key: tier, operator: Exists}
@@ -396,11 +398,11 @@ internal sealed class NetpolCorpus
                       ports:
                         - port: metrics
 
-                """));
+                """)] : []);
 
             // Internet and corporate egress: one policy per namespace for the workloads that need it, selected by an
             // opt-in label or by a list of app names.
-            var internet = ns.Workloads.Where(w => w.Internet).ToList();
+            var internet = ns.Workloads.Where(w => egressDeny && w.Internet).ToList();
             if (internet.Count > 0)
             {
                 var v6 = _random.Next(8) == 0
@@ -420,7 +422,7 @@ internal sealed class NetpolCorpus
                     """ + v6));
             }
 
-            var corporate = ns.Workloads.Where(w => w.Corporate).ToList();
+            var corporate = ns.Workloads.Where(w => egressDeny && w.Corporate).ToList();
             if (corporate.Count > 0)
             {
                 required.Add(new(ns.Name, "allow-corporate-egress", "corporate-egress-range", OptIn(corporate, "egress.example.com/corporate") + """
@@ -489,6 +491,11 @@ internal sealed class NetpolCorpus
             }
 
             // Fillers: per-workload scrape allows narrower than the namespace-wide one, and a port range for debug ports.
+            if (!ingressDeny)
+            {
+                continue;
+            }
+
             fillers.Add(new(ns.Name, $"{server.Name}-metrics", "metrics-ingress-numeric", $"""
                   podSelector:
                     matchLabels: {"{"}app: {server.Name}{"}"}
@@ -506,7 +513,30 @@ internal sealed class NetpolCorpus
 
         foreach (var w in ns.Workloads)
         {
-            // Fillers: log shipping to Loki, and peer traffic between the replicas of data stores.
+            // Fillers: log shipping to Loki, peer traffic between the replicas of data stores, and debugger access
+            // from the VPN range; each only where the namespace's default deny calls for it.
+            if (ingressDeny && w.Ports.Count > 0)
+            {
+                fillers.Add(new(ns.Name, $"{w.Name}-debug-from-vpn", "ingress-from-ipblock-port-range", $"""
+                      podSelector:
+                        matchLabels: {"{"}app: {w.Name}{"}"}
+                      policyTypes: [Ingress]
+                      ingress:
+                        - from:
+                            - ipBlock:
+                                cidr: 10.8.0.0/16
+                                except: [10.8.255.0/24]
+                          ports:
+                            - {"{"}protocol: TCP, port: 5005, endPort: 5010{"}"}
+
+                    """));
+            }
+
+            if (!egressDeny)
+            {
+                continue;
+            }
+
             fillers.Add(new(ns.Name, $"{w.Name}-to-loki", "egress-to-platform", $"""
                   podSelector:
                     matchLabels: {"{"}app: {w.Name}{"}"}
@@ -521,7 +551,7 @@ internal sealed class NetpolCorpus
                         - {"{"}protocol: TCP, port: 3100{"}"}
 
                 """));
-            if (w.Tier == "data")
+            if (ingressDeny && w.Tier == "data")
             {
                 fillers.Add(new(ns.Name, $"{w.Name}-replication", "same-app-peers", $"""
                       podSelector:
