@@ -86,15 +86,16 @@ public sealed class NetpolConnectivityCommand : Command
         switch (parse.GetValue(Output))
         {
             case "json":
-                using (var stream = new MemoryStream())
+                // Streamed: a large cluster's report runs to hundreds of megabytes.
+                using (var stream = new Rendering.TextWriterStream(io.Out))
                 {
                     using (var w = PssSupport.JsonWriter(stream))
                     {
                         ConnectivityWriter.WriteJson(w, evaluator, report);
                     }
-
-                    PssSupport.Flush(io, stream);
                 }
+
+                io.Out.WriteLine();
 
                 break;
             case "csv":

@@ -8,6 +8,8 @@ namespace Bulwark.Network.Rendering;
 /// <summary>Writes a connectivity report as JSON, CSV, Markdown or Graphviz dot.</summary>
 public static class ConnectivityWriter
 {
+    private const int FlushThreshold = 1 << 16;
+
     public static void WriteJson(Utf8JsonWriter w, PolicyEvaluator evaluator, ConnectivityReport report)
     {
         w.WriteStartObject();
@@ -20,6 +22,10 @@ public static class ConnectivityWriter
             NetworkJson.WriteEndpoint(w, "dst", c.Destination);
             NetworkJson.WriteConnections(w, "allowed", c.Allowed);
             w.WriteEndObject();
+            if (w.BytesPending > FlushThreshold)
+            {
+                w.Flush(); // hand the written part to the output stream; the writer would otherwise buffer it all
+            }
         }
 
         w.WriteEndArray();
