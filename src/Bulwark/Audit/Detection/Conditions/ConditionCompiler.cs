@@ -207,8 +207,13 @@ internal sealed class ConditionCompiler
                 Dim.Stage => facts with { Stages = set },
                 Dim.Verb => facts with { Verbs = set },
                 Dim.Resource => facts with { Resources = set },
+                Dim.Subresource => facts with { Subresources = set },
                 _ => facts,
             };
+        }
+        else if (op == "exists" && Dimension(field) == Dim.Subresource)
+        {
+            facts = facts with { IsSubresourceExists = true };
         }
 
         return new CompiledCondition(spec.IsList ? ListOperator(field, op, values) : ScalarOperator(field, op, values), facts);
@@ -220,6 +225,7 @@ internal sealed class ConditionCompiler
         Stage,
         Verb,
         Resource,
+        Subresource,
     }
 
     private static Dim Dimension(FieldRef field) => field.Display switch
@@ -227,6 +233,7 @@ internal sealed class ConditionCompiler
         "ka.stage" or "jevt.value[/stage]" => Dim.Stage,
         "ka.verb" or "jevt.value[/verb]" => Dim.Verb,
         "ka.target.resource" or "jevt.value[/objectRef/resource]" => Dim.Resource,
+        "ka.target.subresource" or "jevt.value[/objectRef/subresource]" => Dim.Subresource,
         _ => Dim.None,
     };
 

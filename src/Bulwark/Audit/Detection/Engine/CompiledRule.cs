@@ -49,6 +49,9 @@ public sealed class CompiledRule
     /// <summary>The resources (objectRef.resource) the condition can match; null: not known from the condition.</summary>
     public IReadOnlySet<string>? Resources => Condition.Facts.Resources;
 
+    /// <summary>The subresources the condition can match (<see cref="ConditionFacts.Absent"/>: none); null: not known.</summary>
+    public IReadOnlySet<string>? Subresources => Condition.Facts.Subresources;
+
     public CompiledCondition Condition { get; }
 
     public IReadOnlyList<CompiledException> Exceptions { get; }

@@ -23,7 +23,7 @@ public sealed record DetectionOptions
 }
 
 /// <summary>
-/// Runs detection rules over audit events. Per event: the stage, verb and resource pick the candidate rules from an
+/// Runs detection rules over audit events. Per event: the stage, verb, resource and subresource pick the candidate rules from an
 /// index; a candidate whose level is above the event's is skipped and counted ("skipped for missing fields"); then
 /// the condition, the exceptions and, for stateful rules, the aggregation decide. Field values are extracted lazily
 /// and cached per event. Single-threaded: use one engine per thread.
@@ -37,6 +37,7 @@ public sealed class DetectionEngine : IAuditRecordSink
     private readonly FieldRef _stage;
     private readonly FieldRef _verb;
     private readonly FieldRef _resource;
+    private readonly FieldRef _subresource;
     private readonly FieldRef _time;
     private long _lastTicks;
     private Action<DetectionAlert>? _sink;
@@ -51,6 +52,7 @@ public sealed class DetectionEngine : IAuditRecordSink
         _stage = pack.Fields.Get("ka.stage");
         _verb = pack.Fields.Get("ka.verb");
         _resource = pack.Fields.Get("ka.target.resource");
+        _subresource = pack.Fields.Get("ka.target.subresource");
         _time = pack.Fields.Get("ka.time");
         _context = new EvalContext(pack.Fields);
         _aggregators = new Aggregator?[pack.Rules.Count];
@@ -62,7 +64,7 @@ public sealed class DetectionEngine : IAuditRecordSink
             }
         }
 
-        Stats = new DetectionStats(_rules);
+        Stats = new DetectionStats(_rules, pack.Rules.Count);
     }
 
     /// <summary>Compiles a pack with tuning and creates an engine for its enabled rules. Check <see cref="Errors"/>.</summary>
@@ -88,7 +90,8 @@ public sealed class DetectionEngine : IAuditRecordSink
         var ctx = _context;
         ctx.Reset(record.Root);
         Stats.Events++;
-        var candidates = _index.Candidates(ctx.Get(_stage) as string, ctx.Get(_verb) as string, ctx.Get(_resource) as string);
+        var candidates = _index.Candidates(ctx.Get(_stage) as string, ctx.Get(_verb) as string, ctx.Get(_resource) as string,
+            ctx.Get(_subresource) as string ?? ConditionFacts.Absent);
         if (candidates.Length == 0)
         {
             return 0;

@@ -11,12 +11,13 @@ public sealed class DetectionStats
     private readonly long[] _suppressed;
     private readonly IReadOnlyList<CompiledRule> _rules;
 
-    internal DetectionStats(IReadOnlyList<CompiledRule> rules)
+    /// <summary>Counters for <paramref name="rules"/>, indexed by their position in a pack of <paramref name="packSize"/> rules.</summary>
+    internal DetectionStats(IReadOnlyList<CompiledRule> rules, int packSize)
     {
         _rules = rules;
-        _alerts = new long[rules.Count];
-        _skipped = new long[rules.Count];
-        _suppressed = new long[rules.Count];
+        _alerts = new long[packSize];
+        _skipped = new long[packSize];
+        _suppressed = new long[packSize];
     }
 
     /// <summary>Events read and judged.</summary>

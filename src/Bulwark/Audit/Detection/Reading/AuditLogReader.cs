@@ -33,7 +33,7 @@ public static class AuditLogReader
             if (input.Path == AuditInputs.Stdin)
             {
                 using var s = (stdin ?? Console.OpenStandardInput)();
-                ReadStream(s, "-", counting, options);
+                ReadStream(s, Model.SourceFile.StdinName, counting, options);
             }
             else
             {
