@@ -82,9 +82,13 @@ public sealed class SourceText
             p++;
         }
 
-        while (p < _file.Length && char.IsWhiteSpace(_file[p]))
+        // Point at the character the offset names (past any line break or indentation before it); at the end, just after the text.
+        if (offset < Text.Length && !char.IsWhiteSpace(Text[offset]))
         {
-            p++;
+            while (p < _file.Length && char.IsWhiteSpace(_file[p]))
+            {
+                p++;
+            }
         }
 
         return PositionAt(_file, p);

@@ -39,6 +39,12 @@ internal static class AuditLineParser
             return 0;
         }
 
+        // A UTF-8 byte order mark (at the start of a file) is not part of the JSON.
+        if (last - first >= 2 && span[first] == 0xEF && span[first + 1] == 0xBB && span[first + 2] == 0xBF)
+        {
+            first += 3;
+        }
+
         var text = line.Slice(first, last - first + 1);
         var bytes = text.Span;
         if (options.AllowComments && bytes[0] == (byte)'#')
@@ -71,7 +77,7 @@ internal static class AuditLineParser
         }
         catch (JsonException e)
         {
-            sink.OnError(new AuditLogError(source, lineNumber, Malformed(e, bytes.Length)));
+            sink.OnError(new AuditLogError(source, lineNumber, Malformed(e, bytes)));
             return 0;
         }
 
@@ -176,24 +182,43 @@ internal static class AuditLineParser
     private static string TooLarge(int bytes, AuditLogOptions options) =>
         $"event larger than {Size(options.MaxEventBytes)} ({Size(bytes)}): skipped";
 
-    private static string Size(long bytes) => bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
+    internal static string Size(long bytes) => bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
         ? $"{(bytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture)} MiB"
         : bytes >= 1024 * 1024
             ? $"{(bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture)} MiB"
             : $"{bytes.ToString(CultureInfo.InvariantCulture)} bytes";
 
-    private static string Malformed(JsonException e, int length)
+    private static string Malformed(JsonException e, ReadOnlySpan<byte> bytes)
     {
-        var at = e.BytePositionInLine ?? 0;
-        if (at >= length - 1 && e.Message.Contains("end of", StringComparison.OrdinalIgnoreCase))
+        if (IsTruncated(bytes))
         {
             return "truncated JSON (the line ends before the value is complete)";
         }
 
+        var at = e.BytePositionInLine ?? 0;
         var message = e.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         message = (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
         return $"malformed JSON at byte {(at + 1).ToString(CultureInfo.InvariantCulture)}: {message}";
+    }
+
+    /// <summary>Whether the text is a valid beginning of JSON that stops before its value is complete.</summary>
+    private static bool IsTruncated(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, state: new JsonReaderState(new JsonReaderOptions { MaxDepth = 256 }));
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            // Everything read without an error, yet the document did not parse: the value stops before its end.
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';

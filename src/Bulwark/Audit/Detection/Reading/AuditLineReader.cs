@@ -30,7 +30,6 @@ internal sealed class AuditLineReader
     private int _end;
     private bool _skipping;
     private long _skipLine;
-    private bool _atStart = true;
 
     public AuditLineReader(Stream stream, int maxLineBytes)
     {
@@ -64,6 +63,12 @@ internal sealed class AuditLineReader
                     _skipping = false;
                     line = default;
                     lineNumber = _skipLine;
+                    return LineStatus.TooLong;
+                }
+
+                if (newline > _maxLine)
+                {
+                    line = default;
                     return LineStatus.TooLong;
                 }
 
@@ -111,10 +116,11 @@ internal sealed class AuditLineReader
 
         if (_end > _start)
         {
-            line = _buffer.AsMemory(_start, _end - _start);
+            var length = _end - _start;
+            line = length > _maxLine ? default : _buffer.AsMemory(_start, length);
             _start = _end;
             NextLine++;
-            return LineStatus.Line;
+            return length > _maxLine ? LineStatus.TooLong : LineStatus.Line;
         }
 
         return LineStatus.End;
@@ -126,7 +132,6 @@ internal sealed class AuditLineReader
         _stream = stream;
         _start = _end = 0;
         _skipping = false;
-        _atStart = true;
         NextLine = 1;
         BytesRead = 0;
     }
@@ -159,17 +164,6 @@ internal sealed class AuditLineReader
         }
 
         BytesRead += n;
-        if (_atStart)
-        {
-            _atStart = false;
-
-            // A UTF-8 byte order mark is not part of the first line.
-            if (n >= 3 && _buffer[_end] == 0xEF && _buffer[_end + 1] == 0xBB && _buffer[_end + 2] == 0xBF)
-            {
-                _start += 3;
-            }
-        }
-
         _end += n;
         return true;
     }

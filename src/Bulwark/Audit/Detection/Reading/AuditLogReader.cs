@@ -114,7 +114,7 @@ public static class AuditLogReader
                 AuditLineParser.Parse(line, source, number, options, sink);
                 return true;
             case LineStatus.TooLong:
-                sink.OnError(new AuditLogError(source, number, $"line longer than {options.MaxLineBytes / (1024 * 1024)} MiB: skipped"));
+                sink.OnError(new AuditLogError(source, number, $"line longer than {AuditLineParser.Size(options.MaxLineBytes)}: skipped"));
                 return true;
             default:
                 return false;
