@@ -45,7 +45,16 @@ public sealed class AuditRulesTestCommand : Command
         }
 
         var own = RulePack.LoadFolder(folder);
-        var pack = parse.GetValue(NoBuiltIn) ? own : RulePack.BuiltIn.With(own);
+        var standalone = parse.GetValue(NoBuiltIn);
+        var builtInIds = RulePack.BuiltIn.Rules.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        if (!standalone && own.Rules.Count > 0 && own.Rules.All(r => builtInIds.Contains(r.Id)))
+        {
+            // The folder is the built-in pack's sources (or a copy): test it on its own rather than against itself.
+            io.Out.WriteLine($"note: {folder} defines the built-in rules; testing it on its own (as with --no-builtin)");
+            standalone = true;
+        }
+
+        var pack = standalone ? own : RulePack.BuiltIn.With(own);
         var compiled = CompiledPack.Compile(pack);
         foreach (var error in compiled.Errors)
         {

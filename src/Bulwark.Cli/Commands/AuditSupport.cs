@@ -41,19 +41,14 @@ internal static class AuditSupport
             return null;
         }
 
-        var pack = includeBuiltIn ? RulePack.BuiltIn : RulePack.Empty;
-        foreach (var folder in parse.GetValue(options.Rules) ?? [])
+        var folders = parse.GetValue(options.Rules) ?? [];
+        foreach (var folder in folders.Where(f => !Directory.Exists(f)))
         {
-            if (!Directory.Exists(folder))
-            {
-                io.Error.WriteLine($"bulwark: --rules {folder}: no such folder");
-                return null;
-            }
-
-            pack = pack.With(RulePack.LoadFolder(folder));
+            io.Error.WriteLine($"bulwark: --rules {folder}: no such folder");
+            return null;
         }
 
-        var compiled = CompiledPack.Compile(pack, tuning);
+        var compiled = CompiledPack.Load(folders, tuning, includeBuiltIn);
         foreach (var error in compiled.Errors)
         {
             io.Error.WriteLine($"bulwark: error: {error}");

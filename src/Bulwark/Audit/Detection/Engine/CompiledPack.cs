@@ -38,6 +38,21 @@ public sealed class CompiledPack
 
     public CompiledRule? Find(string id) => Rules.FirstOrDefault(r => r.Id == id);
 
+    /// <summary>
+    /// The built-in pack (unless <paramref name="includeBuiltIn"/> is false) plus rule folders, compiled with tuning:
+    /// what <c>bulwark audit detect --rules DIR...</c> runs. Check <see cref="Errors"/>.
+    /// </summary>
+    public static CompiledPack Load(IEnumerable<string> ruleFolders, AuditTuning? tuning = null, bool includeBuiltIn = true)
+    {
+        var pack = includeBuiltIn ? RulePack.BuiltIn : RulePack.Empty;
+        foreach (var folder in ruleFolders)
+        {
+            pack = pack.With(RulePack.LoadFolder(folder));
+        }
+
+        return Compile(pack, tuning);
+    }
+
     /// <summary>Compiles a pack with optional tuning. Errors are collected, never thrown: the rules that compile are usable.</summary>
     public static CompiledPack Compile(RulePack pack, AuditTuning? tuning = null)
     {

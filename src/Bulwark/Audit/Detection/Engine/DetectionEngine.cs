@@ -71,6 +71,10 @@ public sealed class DetectionEngine : IAuditRecordSink
     public static DetectionEngine Create(RulePack pack, AuditTuning? tuning = null, DetectionOptions? options = null) =>
         new(CompiledPack.Compile(pack, tuning), options ?? DetectionOptions.Default);
 
+    /// <summary>Compiles a pack with the audit tuning of a loaded .bulwark.yaml.</summary>
+    public static DetectionEngine Create(RulePack pack, Config.BulwarkConfig config, DetectionOptions? options = null) =>
+        Create(pack, config.Audit, options);
+
     /// <summary>An engine over an already compiled pack (cheap: many engines can share one pack).</summary>
     public static DetectionEngine Create(CompiledPack pack, DetectionOptions? options = null) => new(pack, options ?? DetectionOptions.Default);
 
@@ -155,6 +159,10 @@ public sealed class DetectionEngine : IAuditRecordSink
 
         return alerts;
     }
+
+    /// <summary>Judges one event given as parsed JSON (valid during the call); returns the number of alerts.</summary>
+    public int Process(JsonElement eventRoot, Action<DetectionAlert>? onAlert = null, string source = "", long line = 0) =>
+        Process(new AuditRecord(eventRoot, source, line), onAlert ?? (_ => { }));
 
     /// <summary>Reads and judges a stream (plain or gzip) to its end.</summary>
     public void Run(Stream stream, string source, Action<DetectionAlert> onAlert, Action<AuditLogError>? onError = null, AuditLogOptions? options = null)
