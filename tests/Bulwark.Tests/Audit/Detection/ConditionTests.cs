@@ -98,6 +98,15 @@ public sealed class ConditionTests
     }
 
     [Fact]
+    public void A_List_Item_Naming_Another_List_Stands_For_Its_Items()
+    {
+        const string lists = "list: user_trusted\nitems: [alice@example.com]\n---\nlist: allowed\nitems: [admin, user_trusted]\n---\nlist: loop_a\nitems: [loop_b]\n---\nlist: loop_b\nitems: [loop_a]";
+        var pack = OneRule("ka.user.name in (allowed)", lists);
+        Assert.Equal(["admin", "alice@example.com"], pack.Lists["allowed"]);
+        Assert.Contains(pack.Errors, e => e.Message.Contains("includes itself", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void And_Binds_Tighter_Than_Or_And_Not_Tighter_Than_Both()
     {
         // (false and true) or true = true; with or binding tighter it would be false and (...) = false.

@@ -73,6 +73,9 @@ public sealed class CompiledPack
             lists[t.Name] = t.Replace ? t.Items : [.. items, .. t.Items];
         }
 
+        // As in Falco, a list item naming another list stands for that list's items.
+        lists = ExpandNestedLists(lists, pack.Lists, errors);
+
         // Macros, with replacements.
         var macros = new Dictionary<string, MacroEntry>(StringComparer.Ordinal);
         foreach (var m in pack.Macros)
@@ -197,6 +200,51 @@ public sealed class CompiledPack
         }
 
         return new CompiledRule(def, condition, exceptions, output, by, distinct, enabled, index, stages);
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ExpandNestedLists(Dictionary<string, IReadOnlyList<string>> lists, IReadOnlyList<ListDefinition> definitions, List<RuleLoadError> errors)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var visiting = new HashSet<string>(StringComparer.Ordinal);
+
+        IReadOnlyList<string> Expand(string name)
+        {
+            if (result.TryGetValue(name, out var done))
+            {
+                return done;
+            }
+
+            if (!visiting.Add(name))
+            {
+                var def = definitions.FirstOrDefault(d => d.Name == name);
+                errors.Add(new RuleLoadError(def?.File ?? "<lists>", def?.Line ?? 0, 1, $"list '{name}' includes itself through other lists"));
+                return [];
+            }
+
+            var items = new List<string>();
+            foreach (var item in lists[name])
+            {
+                if (item != name && lists.ContainsKey(item))
+                {
+                    items.AddRange(Expand(item));
+                }
+                else
+                {
+                    items.Add(item);
+                }
+            }
+
+            visiting.Remove(name);
+            result[name] = items;
+            return items;
+        }
+
+        foreach (var name in lists.Keys)
+        {
+            Expand(name);
+        }
+
+        return result;
     }
 
     private static RuleCheckException Check(RuleDefinition def, AggregateSpec agg, string message) =>
