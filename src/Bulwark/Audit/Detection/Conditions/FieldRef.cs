@@ -71,9 +71,11 @@ public sealed class FieldTable
 /// </summary>
 public sealed class EvalContext
 {
+    private readonly JsonElement[] _top = new JsonElement[EventKeys.Count];
     private object?[] _values;
     private uint[] _stamps;
     private uint _generation = 1;
+    private bool _topFilled;
 
     public EvalContext(FieldTable fields)
     {
@@ -87,11 +89,24 @@ public sealed class EvalContext
     public void Reset(JsonElement root)
     {
         Root = root;
+        _topFilled = false;
         if (++_generation == 0)
         {
             Array.Clear(_stamps);
             _generation = 1;
         }
+    }
+
+    /// <summary>A top-level value of the current event (Undefined when absent); the event's keys are found in one pass.</summary>
+    public JsonElement Top(EventKey key)
+    {
+        if (!_topFilled)
+        {
+            EventKeys.Fill(Root, _top);
+            _topFilled = true;
+        }
+
+        return _top[(int)key];
     }
 
     /// <summary>The field's value for the current event: null (missing), a string, or a string[].</summary>
@@ -110,7 +125,23 @@ public sealed class EvalContext
             return _values[slot];
         }
 
-        var value = field.Spec.Extract(Root, field.Parsed);
+        var value = field.Spec.Extract(this, field.Parsed);
+        _values[slot] = value;
+        _stamps[slot] = _generation;
+        return value;
+    }
+
+    /// <summary>Stores a value the caller extracted exactly as the field would (the engine's index keys); returns it.</summary>
+    internal string? Set(FieldRef field, string? value)
+    {
+        var slot = field.Slot;
+        if (slot >= _values.Length)
+        {
+            var size = Math.Max(slot + 1, _values.Length * 2);
+            Array.Resize(ref _values, size);
+            Array.Resize(ref _stamps, size);
+        }
+
         _values[slot] = value;
         _stamps[slot] = _generation;
         return value;

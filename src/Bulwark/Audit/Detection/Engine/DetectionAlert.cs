@@ -16,21 +16,32 @@ public sealed record AlertEvent
     /// <summary>user.username, for tables.</summary>
     public string? Username { get; init; }
 
-    /// <summary>The event's user object (username, uid, groups, extra).</summary>
-    public JsonElement? User { get; init; }
+    /// <summary>The event's user object (username, uid, groups, extra) as raw JSON; empty when absent.</summary>
+    public ReadOnlyMemory<byte> UserJson { get; init; }
 
     public IReadOnlyList<string> SourceIps { get; init; } = [];
 
     public string? UserAgent { get; init; }
 
-    public JsonElement? ObjectRef { get; init; }
+    /// <summary>The event's objectRef as raw JSON; empty when absent (non-resource requests).</summary>
+    public ReadOnlyMemory<byte> ObjectRefJson { get; init; }
 
     public string? RequestUri { get; init; }
 
-    public JsonElement? ResponseStatus { get; init; }
+    /// <summary>The event's responseStatus as raw JSON; empty when absent.</summary>
+    public ReadOnlyMemory<byte> ResponseStatusJson { get; init; }
 
     /// <summary>stageTimestamp (else requestReceivedTimestamp, else timestamp).</summary>
     public string? Time { get; init; }
+
+    /// <summary>The user object, parsed (null when absent).</summary>
+    public JsonElement? User => Parse(UserJson);
+
+    /// <summary>The objectRef, parsed (null when absent).</summary>
+    public JsonElement? ObjectRef => Parse(ObjectRefJson);
+
+    /// <summary>The responseStatus, parsed (null when absent).</summary>
+    public JsonElement? ResponseStatus => Parse(ResponseStatusJson);
 
     internal static AlertEvent From(JsonElement e) => new()
     {
@@ -38,16 +49,28 @@ public sealed record AlertEvent
         Stage = JsonValues.Str(e, "stage"),
         Verb = JsonValues.Str(e, "verb"),
         Username = JsonValues.AsString(JsonValues.Path(e, "user", "username")),
-        User = Copy(JsonValues.Prop(e, "user")),
+        UserJson = Raw(JsonValues.Prop(e, "user")),
         SourceIps = JsonValues.Strings(JsonValues.Prop(e, "sourceIPs")) ?? [],
         UserAgent = JsonValues.Str(e, "userAgent"),
-        ObjectRef = Copy(JsonValues.Prop(e, "objectRef")),
+        ObjectRefJson = Raw(JsonValues.Prop(e, "objectRef")),
         RequestUri = JsonValues.Str(e, "requestURI"),
-        ResponseStatus = Copy(JsonValues.Prop(e, "responseStatus")),
+        ResponseStatusJson = Raw(JsonValues.Prop(e, "responseStatus")),
         Time = JsonValues.Str(e, "stageTimestamp") ?? JsonValues.Str(e, "requestReceivedTimestamp") ?? JsonValues.Str(e, "timestamp"),
     };
 
-    private static JsonElement? Copy(JsonElement e) => e.ValueKind == JsonValueKind.Object ? e.Clone() : null;
+    private static ReadOnlyMemory<byte> Raw(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object ? System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e).ToArray() : ReadOnlyMemory<byte>.Empty;
+
+    private static JsonElement? Parse(ReadOnlyMemory<byte> raw)
+    {
+        if (raw.IsEmpty)
+        {
+            return null;
+        }
+
+        using var doc = JsonDocument.Parse(raw);
+        return doc.RootElement.Clone();
+    }
 }
 
 /// <summary>An alert: which rule fired, its message, the event, and where the event was read.</summary>

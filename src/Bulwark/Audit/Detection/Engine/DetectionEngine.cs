@@ -39,6 +39,10 @@ public sealed class DetectionEngine : IAuditRecordSink
     private readonly FieldRef _resource;
     private readonly FieldRef _subresource;
     private readonly FieldRef _time;
+    private readonly ValueInterner _stages = new();
+    private readonly ValueInterner _verbs = new();
+    private readonly ValueInterner _resources = new();
+    private readonly ValueInterner _subresources = new();
     private long _lastTicks;
     private Action<DetectionAlert>? _sink;
 
@@ -92,10 +96,17 @@ public sealed class DetectionEngine : IAuditRecordSink
     public int Process(in AuditRecord record, Action<DetectionAlert> onAlert)
     {
         var ctx = _context;
-        ctx.Reset(record.Root);
+        var root = record.Root;
+        ctx.Reset(root);
         Stats.Events++;
-        var candidates = _index.Candidates(ctx.Get(_stage) as string, ctx.Get(_verb) as string, ctx.Get(_resource) as string,
-            ctx.Get(_subresource) as string ?? ConditionFacts.Absent);
+
+        // The index keys, read once per event without allocating, and handed to the field cache.
+        var stage = ctx.Set(_stage, _stages.Get(ctx.Top(EventKey.Stage)));
+        var verb = ctx.Set(_verb, _verbs.Get(ctx.Top(EventKey.Verb)));
+        var objectRef = ctx.Top(EventKey.ObjectRef);
+        var resource = ctx.Set(_resource, _resources.Get(JsonValues.Prop(objectRef, "resource"u8)));
+        var subresource = ctx.Set(_subresource, _subresources.Get(JsonValues.Prop(objectRef, "subresource"u8)));
+        var candidates = _index.Candidates(stage, verb, resource, subresource ?? ConditionFacts.Absent);
         if (candidates.Length == 0)
         {
             return 0;
@@ -109,7 +120,7 @@ public sealed class DetectionEngine : IAuditRecordSink
             {
                 if (level == AuditLevel.None)
                 {
-                    level = EventLevel(record.Root);
+                    level = EventLevel(ctx);
                 }
 
                 if (level < rule.Level)
@@ -227,7 +238,15 @@ public sealed class DetectionEngine : IAuditRecordSink
     /// <summary>The event's level; without a level field, what its bodies show.</summary>
     internal static AuditLevel EventLevel(JsonElement e)
     {
-        if (e.TryGetProperty("level", out var l) && l.ValueKind == JsonValueKind.String)
+        var ctx = new EvalContext(new FieldTable());
+        ctx.Reset(e);
+        return EventLevel(ctx);
+    }
+
+    private static AuditLevel EventLevel(EvalContext ctx)
+    {
+        var l = ctx.Top(EventKey.Level);
+        if (l.ValueKind == JsonValueKind.String)
         {
             if (l.ValueEquals("Metadata"u8))
             {
@@ -245,8 +264,8 @@ public sealed class DetectionEngine : IAuditRecordSink
             }
         }
 
-        return e.TryGetProperty("responseObject", out _) ? AuditLevel.RequestResponse
-            : e.TryGetProperty("requestObject", out _) ? AuditLevel.Request
+        return ctx.Top(EventKey.ResponseObject).ValueKind != JsonValueKind.Undefined ? AuditLevel.RequestResponse
+            : ctx.Top(EventKey.RequestObject).ValueKind != JsonValueKind.Undefined ? AuditLevel.Request
             : AuditLevel.Metadata;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bulwark.Audit.Detection.Conditions;
 using static Bulwark.Audit.Detection.Fields.JsonValues;
 
 namespace Bulwark.Audit.Detection.Fields;
@@ -20,65 +21,65 @@ public static class FieldRegistry
     {
         var f = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
 
-        void Scalar(string name, AuditLevel level, string description, Func<JsonElement, string?> read) =>
-            f[name] = new FieldSpec(name, false, level, FieldArgument.None, description, (e, _) => read(e));
+        void Scalar(string name, AuditLevel level, string description, Func<EvalContext, string?> read) =>
+            f[name] = new FieldSpec(name, false, level, FieldArgument.None, description, (c, _) => read(c));
 
-        void List(string name, AuditLevel level, string description, Func<JsonElement, string[]?> read) =>
-            f[name] = new FieldSpec(name, true, level, FieldArgument.None, description, (e, _) => read(e));
+        void List(string name, AuditLevel level, string description, Func<EvalContext, string[]?> read) =>
+            f[name] = new FieldSpec(name, true, level, FieldArgument.None, description, (c, _) => read(c));
 
         const AuditLevel M = AuditLevel.Metadata;
         const AuditLevel R = AuditLevel.Request;
         const AuditLevel RR = AuditLevel.RequestResponse;
 
         // Falco's fields (falcosecurity/plugins k8saudit).
-        Scalar("ka.auditid", M, "auditID", e => Str(e, "auditID"));
-        Scalar("ka.stage", M, "stage", e => Str(e, "stage"));
-        Scalar("ka.auth.decision", M, "the authorization.k8s.io/decision annotation (allow, forbid)", e => Annotation(e, "authorization.k8s.io/decision"));
-        Scalar("ka.auth.reason", M, "the authorization.k8s.io/reason annotation", e => Annotation(e, "authorization.k8s.io/reason"));
-        Scalar("ka.user.name", M, "user.username", e => AsString(Path(e, "user", "username")));
-        List("ka.user.groups", M, "user.groups", e => Strings(Path(e, "user", "groups")));
-        Scalar("ka.impuser.name", M, "impersonatedUser.username", e => AsString(Path(e, "impersonatedUser", "username")));
-        Scalar("ka.verb", M, "verb", e => Str(e, "verb"));
-        Scalar("ka.uri", M, "requestURI", e => Str(e, "requestURI"));
+        Scalar("ka.auditid", M, "auditID", c => AsString(c.Top(EventKey.AuditId)));
+        Scalar("ka.stage", M, "stage", c => AsString(c.Top(EventKey.Stage)));
+        Scalar("ka.auth.decision", M, "the authorization.k8s.io/decision annotation (allow, forbid)", c => Annotation(c, "authorization.k8s.io/decision"));
+        Scalar("ka.auth.reason", M, "the authorization.k8s.io/reason annotation", c => Annotation(c, "authorization.k8s.io/reason"));
+        Scalar("ka.user.name", M, "user.username", c => AsString(Prop(c.Top(EventKey.User), "username")));
+        List("ka.user.groups", M, "user.groups", c => Strings(Prop(c.Top(EventKey.User), "groups")));
+        Scalar("ka.impuser.name", M, "impersonatedUser.username", c => AsString(Prop(c.Top(EventKey.ImpersonatedUser), "username")));
+        Scalar("ka.verb", M, "verb", c => AsString(c.Top(EventKey.Verb)));
+        Scalar("ka.uri", M, "requestURI", c => AsString(c.Top(EventKey.RequestUri)));
         f["ka.uri.param"] = new FieldSpec("ka.uri.param", false, M, FieldArgument.Key, "the first value of a requestURI query parameter, URL-decoded",
-            (e, arg) => Str(e, "requestURI") is { } uri && UriQuery.Values(uri, (string)arg!) is { Count: > 0 } v ? v[0] : null);
-        Scalar("ka.target.name", M, "objectRef.name", e => AsString(Path(e, "objectRef", "name")));
-        Scalar("ka.target.namespace", M, "objectRef.namespace", e => AsString(Path(e, "objectRef", "namespace")));
-        Scalar("ka.target.resource", M, "objectRef.resource", e => AsString(Path(e, "objectRef", "resource")));
-        Scalar("ka.target.subresource", M, "objectRef.subresource", e => AsString(Path(e, "objectRef", "subresource")));
+            (c, arg) => Uri(c) is { } uri && UriQuery.Values(uri, (string)arg!) is { Count: > 0 } v ? v[0] : null);
+        Scalar("ka.target.name", M, "objectRef.name", c => AsString(Prop(c.Top(EventKey.ObjectRef), "name")));
+        Scalar("ka.target.namespace", M, "objectRef.namespace", c => AsString(Prop(c.Top(EventKey.ObjectRef), "namespace")));
+        Scalar("ka.target.resource", M, "objectRef.resource", c => AsString(Prop(c.Top(EventKey.ObjectRef), "resource")));
+        Scalar("ka.target.subresource", M, "objectRef.subresource", c => AsString(Prop(c.Top(EventKey.ObjectRef), "subresource")));
         Scalar("ka.target.pod.name", RR, "responseObject.metadata.name, for pods without a subresource only", TargetPodName);
-        Scalar("ka.security.pod.violations", M, "the pod-security.kubernetes.io/audit-violations annotation", e => Annotation(e, "pod-security.kubernetes.io/audit-violations"));
-        Scalar("ka.validations.admission.policy.failure", M, "the validation.policy.admission.k8s.io/validation_failure annotation", e => Annotation(e, "validation.policy.admission.k8s.io/validation_failure"));
-        Scalar("ka.response.code", M, "responseStatus.code, as a string", e => AsString(Path(e, "responseStatus", "code")));
-        Scalar("ka.response.reason", M, "responseStatus.reason", e => AsString(Path(e, "responseStatus", "reason")));
-        Scalar("ka.useragent", M, "userAgent", e => Str(e, "userAgent"));
-        List("ka.sourceips", M, "sourceIPs", e => Strings(Prop(e, "sourceIPs")));
-        Scalar("ka.cluster.name", M, "the cluster_name annotation (set by some forwarders)", e => Annotation(e, "cluster_name"));
-        Scalar("ka.resp.name", RR, "responseObject.metadata.name", e => AsString(Path(e, "responseObject", "metadata", "name")));
-        Scalar("ka.req.binding.role", R, "requestObject.roleRef.name", e => AsString(Path(e, "requestObject", "roleRef", "name")));
-        List("ka.req.binding.subjects", R, "requestObject.subjects, each as JSON text", e => Strings(Path(e, "requestObject", "subjects")));
-        List("ka.req.binding.subjects.user_names", R, "names of the User subjects", e => Subjects(e, "User", namespaced: false));
-        List("ka.req.binding.subjects.group_names", R, "names of the Group subjects", e => Subjects(e, "Group", namespaced: false));
-        List("ka.req.binding.subjects.serviceaccount_names", R, "names of the ServiceAccount subjects", e => Subjects(e, "ServiceAccount", namespaced: false));
-        List("ka.req.binding.subjects.serviceaccount_ns_names", R, "ServiceAccount subjects as namespace:name", e => Subjects(e, "ServiceAccount", namespaced: true));
-        Scalar("ka.req.configmap.name", M, "objectRef.name", e => AsString(Path(e, "objectRef", "name")));
-        Scalar("ka.req.configmap.obj", R, "requestObject.data as JSON text (never for secrets)", e => IsSecret(e) ? null : AsString(Path(e, "requestObject", "data")));
-        Scalar("ka.req.pod.host_network", R, "requestObject.spec.hostNetwork", e => AsString(Spec(e, "hostNetwork")));
-        Scalar("ka.req.pod.host_pid", R, "requestObject.spec.hostPID", e => AsString(Spec(e, "hostPID")));
-        Scalar("ka.req.pod.host_ipc", R, "requestObject.spec.hostIPC", e => AsString(Spec(e, "hostIPC")));
-        Scalar("ka.req.pod.run_as_user", R, "requestObject.spec.securityContext.runAsUser", e => AsString(Prop(Spec(e, "securityContext"), "runAsUser")));
-        Scalar("ka.req.pod.run_as_group", R, "requestObject.spec.securityContext.runAsGroup", e => AsString(Prop(Spec(e, "securityContext"), "runAsGroup")));
-        Scalar("ka.req.pod.fs_group", R, "requestObject.spec.securityContext.fsGroup", e => AsString(Prop(Spec(e, "securityContext"), "fsGroup")));
-        List("ka.req.pod.supplemental_groups", R, "requestObject.spec.securityContext.supplementalGroups", e => Strings(Prop(Spec(e, "securityContext"), "supplementalGroups")));
-        List("ka.req.pod.volumes.hostpath", R, "every volume's hostPath.path (exact strings)", e => PerItem(Spec(e, "volumes"), v => One(AsString(Path(v, "hostPath", "path")))));
-        List("ka.req.pod.volumes.volume_type", R, "every volume's keys other than name", e => PerItem(Spec(e, "volumes"), VolumeTypes));
-        List("ka.req.pod.volumes.flexvolume_driver", R, "every volume's flexVolume.driver", e => PerItem(Spec(e, "volumes"), v => One(AsString(Path(v, "flexVolume", "driver")))));
-        List("ka.req.role.rules", R, "requestObject.rules, each as JSON text", e => Strings(Path(e, "requestObject", "rules")));
+        Scalar("ka.security.pod.violations", M, "the pod-security.kubernetes.io/audit-violations annotation", c => Annotation(c, "pod-security.kubernetes.io/audit-violations"));
+        Scalar("ka.validations.admission.policy.failure", M, "the validation.policy.admission.k8s.io/validation_failure annotation", c => Annotation(c, "validation.policy.admission.k8s.io/validation_failure"));
+        Scalar("ka.response.code", M, "responseStatus.code, as a string", c => AsString(Prop(c.Top(EventKey.ResponseStatus), "code")));
+        Scalar("ka.response.reason", M, "responseStatus.reason", c => AsString(Prop(c.Top(EventKey.ResponseStatus), "reason")));
+        Scalar("ka.useragent", M, "userAgent", c => AsString(c.Top(EventKey.UserAgent)));
+        List("ka.sourceips", M, "sourceIPs", c => Strings(c.Top(EventKey.SourceIps)));
+        Scalar("ka.cluster.name", M, "the cluster_name annotation (set by some forwarders)", c => Annotation(c, "cluster_name"));
+        Scalar("ka.resp.name", RR, "responseObject.metadata.name", c => AsString(Path(c.Top(EventKey.ResponseObject), "metadata", "name")));
+        Scalar("ka.req.binding.role", R, "requestObject.roleRef.name", c => AsString(Path(c.Top(EventKey.RequestObject), "roleRef", "name")));
+        List("ka.req.binding.subjects", R, "requestObject.subjects, each as JSON text", c => Strings(Prop(c.Top(EventKey.RequestObject), "subjects")));
+        List("ka.req.binding.subjects.user_names", R, "names of the User subjects", c => Subjects(c, "User", namespaced: false));
+        List("ka.req.binding.subjects.group_names", R, "names of the Group subjects", c => Subjects(c, "Group", namespaced: false));
+        List("ka.req.binding.subjects.serviceaccount_names", R, "names of the ServiceAccount subjects", c => Subjects(c, "ServiceAccount", namespaced: false));
+        List("ka.req.binding.subjects.serviceaccount_ns_names", R, "ServiceAccount subjects as namespace:name", c => Subjects(c, "ServiceAccount", namespaced: true));
+        Scalar("ka.req.configmap.name", M, "objectRef.name", c => AsString(Prop(c.Top(EventKey.ObjectRef), "name")));
+        Scalar("ka.req.configmap.obj", R, "requestObject.data as JSON text (never for secrets)", c => IsSecret(c) ? null : AsString(Prop(c.Top(EventKey.RequestObject), "data")));
+        Scalar("ka.req.pod.host_network", R, "requestObject.spec.hostNetwork", c => AsString(Spec(c, "hostNetwork")));
+        Scalar("ka.req.pod.host_pid", R, "requestObject.spec.hostPID", c => AsString(Spec(c, "hostPID")));
+        Scalar("ka.req.pod.host_ipc", R, "requestObject.spec.hostIPC", c => AsString(Spec(c, "hostIPC")));
+        Scalar("ka.req.pod.run_as_user", R, "requestObject.spec.securityContext.runAsUser", c => AsString(Prop(Spec(c, "securityContext"), "runAsUser")));
+        Scalar("ka.req.pod.run_as_group", R, "requestObject.spec.securityContext.runAsGroup", c => AsString(Prop(Spec(c, "securityContext"), "runAsGroup")));
+        Scalar("ka.req.pod.fs_group", R, "requestObject.spec.securityContext.fsGroup", c => AsString(Prop(Spec(c, "securityContext"), "fsGroup")));
+        List("ka.req.pod.supplemental_groups", R, "requestObject.spec.securityContext.supplementalGroups", c => Strings(Prop(Spec(c, "securityContext"), "supplementalGroups")));
+        List("ka.req.pod.volumes.hostpath", R, "every volume's hostPath.path (exact strings)", c => PerItem(Spec(c, "volumes"), v => One(AsString(Path(v, "hostPath", "path")))));
+        List("ka.req.pod.volumes.volume_type", R, "every volume's keys other than name", c => PerItem(Spec(c, "volumes"), VolumeTypes));
+        List("ka.req.pod.volumes.flexvolume_driver", R, "every volume's flexVolume.driver", c => PerItem(Spec(c, "volumes"), v => One(AsString(Path(v, "flexVolume", "driver")))));
+        List("ka.req.role.rules", R, "requestObject.rules, each as JSON text", c => Strings(Prop(c.Top(EventKey.RequestObject), "rules")));
         RoleRules(f, "ka.req.role.rules", "requestObject", R);
         RoleRules(f, "ka.resp.role.rules", "responseObject", RR);
-        List("ka.resp.role.rules", RR, "responseObject.rules, each as JSON text", e => Strings(Path(e, "responseObject", "rules")));
-        Scalar("ka.req.service.type", R, "requestObject.spec.type", e => AsString(Spec(e, "type")));
-        List("ka.req.service.ports", R, "requestObject.spec.ports, each as JSON text", e => Strings(Spec(e, "ports")));
+        List("ka.resp.role.rules", RR, "responseObject.rules, each as JSON text", c => Strings(Prop(c.Top(EventKey.ResponseObject), "rules")));
+        Scalar("ka.req.service.type", R, "requestObject.spec.type", c => AsString(Spec(c, "type")));
+        List("ka.req.service.ports", R, "requestObject.spec.ports, each as JSON text", c => Strings(Spec(c, "ports")));
 
         foreach (var (prefix, list) in new[]
         {
@@ -93,20 +94,20 @@ public static class FieldRegistry
         }
 
         // Bulwark's additions.
-        Scalar("ka.level", M, "level", e => Str(e, "level"));
-        Scalar("ka.target.apigroup", M, "objectRef.apiGroup (\"\" for the core group)", e => Prop(e, "objectRef").ValueKind == JsonValueKind.Object ? AsString(Path(e, "objectRef", "apiGroup")) ?? string.Empty : null);
-        List("ka.impuser.groups", M, "impersonatedUser.groups", e => Strings(Path(e, "impersonatedUser", "groups")));
+        Scalar("ka.level", M, "level", c => AsString(c.Top(EventKey.Level)));
+        Scalar("ka.target.apigroup", M, "objectRef.apiGroup (\"\" for the core group)", c => c.Top(EventKey.ObjectRef).ValueKind == JsonValueKind.Object ? AsString(Prop(c.Top(EventKey.ObjectRef), "apiGroup")) ?? string.Empty : null);
+        List("ka.impuser.groups", M, "impersonatedUser.groups", c => Strings(Prop(c.Top(EventKey.ImpersonatedUser), "groups")));
         Scalar("ka.sourceip", M, "the last entry of sourceIPs (the direct peer)", SourceIp);
-        Scalar("ka.sourceip.public", M, "true when ka.sourceip is a public address", e => SourceIp(e) is { } ip ? IpAddresses.IsPublic(ip) : null);
-        Scalar("ka.uri.path", M, "requestURI without its query", e => Str(e, "requestURI") is { } uri ? UriQuery.Path(uri) : null);
+        Scalar("ka.sourceip.public", M, "true when ka.sourceip is a public address", c => SourceIp(c) is { } ip ? IpAddresses.IsPublic(ip) : null);
+        Scalar("ka.uri.path", M, "requestURI without its query", c => AsString(c.Top(EventKey.RequestUri)) is { } uri ? UriQuery.Path(uri) : null);
         f["ka.uri.params"] = new FieldSpec("ka.uri.params", true, M, FieldArgument.Key, "every value of a requestURI query parameter, URL-decoded",
-            (e, arg) => Str(e, "requestURI") is { } uri ? UriQuery.Values(uri, (string)arg!).ToArray() : null);
-        Scalar("ka.exec.command", M, "every command= value of the requestURI, URL-decoded, joined with spaces", e =>
-            Str(e, "requestURI") is { } uri && UriQuery.Values(uri, "command") is { Count: > 0 } c ? string.Join(' ', c) : null);
-        List("ka.req.webhooks.names", R, "requestObject.webhooks[*].name", e => PerItem(Path(e, "requestObject", "webhooks"), w => One(Str(w, "name"))));
-        Scalar("ka.req.csr.signer", R, "requestObject.spec.signerName", e => AsString(Spec(e, "signerName")));
-        List("ka.req.csr.usages", R, "requestObject.spec.usages", e => Strings(Spec(e, "usages")));
-        List("ka.req.csr.conditions", R, "the types of requestObject.status.conditions", e => PerItem(Path(e, "requestObject", "status", "conditions"), c => One(Str(c, "type"))));
+            (c, arg) => Uri(c) is { } uri ? UriQuery.Values(uri, (string)arg!).ToArray() : null);
+        Scalar("ka.exec.command", M, "every command= value of the requestURI, URL-decoded, joined with spaces", c =>
+            Uri(c) is { } uri && UriQuery.Values(uri, "command") is { Count: > 0 } values ? string.Join(' ', values) : null);
+        List("ka.req.webhooks.names", R, "requestObject.webhooks[*].name", c => PerItem(Prop(c.Top(EventKey.RequestObject), "webhooks"), w => One(Str(w, "name"))));
+        Scalar("ka.req.csr.signer", R, "requestObject.spec.signerName", c => AsString(Spec(c, "signerName")));
+        List("ka.req.csr.usages", R, "requestObject.spec.usages", c => Strings(Spec(c, "usages")));
+        List("ka.req.csr.conditions", R, "the types of requestObject.status.conditions", c => PerItem(Path(c.Top(EventKey.RequestObject), "status", "conditions"), x => One(Str(x, "type"))));
         Scalar("ka.time", M, "stageTimestamp, else requestReceivedTimestamp, else timestamp", Time);
 
         f["jevt.value"] = new FieldSpec("jevt.value", false, M, FieldArgument.Pointer, "the value at a JSON pointer in the event (objects as JSON text)", JevtValue);
@@ -153,44 +154,55 @@ public static class FieldRegistry
                     return null;
                 }
 
-                return tokens;
+                return new PointerArgument(tokens, tokens.Length > 0 ? EventKeys.Of(tokens[0]) : -1);
         }
     }
 
-    private static object? JevtValue(JsonElement e, object? arg)
+    /// <summary>A parsed JSON pointer, with the event key of its first step (-1 when it is not one of them).</summary>
+    private sealed record PointerArgument(string[] Tokens, int Key);
+
+    private static object? JevtValue(EvalContext c, object? arg)
     {
-        var tokens = (string[])arg!;
+        var pointer = (PointerArgument)arg!;
+        var tokens = pointer.Tokens;
 
         // Secret contents never reach a condition or a message: bodies of Secret requests are read only under metadata.
-        if (tokens.Length > 0 && tokens[0] is "requestObject" or "responseObject" && (tokens.Length < 2 || tokens[1] != "metadata") && IsSecret(e))
+        if (tokens.Length > 0 && tokens[0] is "requestObject" or "responseObject" && (tokens.Length < 2 || tokens[1] != "metadata") && IsSecret(c))
         {
             return null;
         }
 
-        return AsString(Pointer(e, tokens));
+        if (pointer.Key >= 0)
+        {
+            return AsString(Pointer(c.Top((EventKey)pointer.Key), tokens.AsSpan(1)));
+        }
+
+        return AsString(Pointer(c.Root, tokens));
     }
 
-    private static bool IsSecret(JsonElement e) => Path(e, "objectRef", "resource").ValueKind == JsonValueKind.String &&
-        Path(e, "objectRef", "resource").ValueEquals("secrets"u8);
+    private static string? Uri(EvalContext c) => AsString(c.Top(EventKey.RequestUri));
 
-    private static string? Annotation(JsonElement e, string key) => AsString(Path(e, "annotations", key));
+    private static bool IsSecret(EvalContext c) => Prop(c.Top(EventKey.ObjectRef), "resource"u8) is { ValueKind: JsonValueKind.String } r &&
+        r.ValueEquals("secrets"u8);
 
-    private static JsonElement Spec(JsonElement e, string key) => Path(e, "requestObject", "spec", key);
+    private static string? Annotation(EvalContext c, string key) => AsString(Prop(c.Top(EventKey.Annotations), key));
 
-    private static string? TargetPodName(JsonElement e)
+    private static JsonElement Spec(EvalContext c, string key) => Path(c.Top(EventKey.RequestObject), "spec", key);
+
+    private static string? TargetPodName(EvalContext c)
     {
-        var objectRef = Prop(e, "objectRef");
+        var objectRef = c.Top(EventKey.ObjectRef);
         if (Str(objectRef, "resource") != "pods" || Str(objectRef, "subresource") is { Length: > 0 })
         {
             return null;
         }
 
-        return AsString(Path(e, "responseObject", "metadata", "name"));
+        return AsString(Path(c.Top(EventKey.ResponseObject), "metadata", "name"));
     }
 
-    private static string? SourceIp(JsonElement e)
+    private static string? SourceIp(EvalContext c)
     {
-        var ips = Prop(e, "sourceIPs");
+        var ips = c.Top(EventKey.SourceIps);
         if (ips.ValueKind != JsonValueKind.Array || ips.GetArrayLength() == 0)
         {
             return null;
@@ -199,11 +211,11 @@ public static class FieldRegistry
         return AsString(ips[ips.GetArrayLength() - 1]);
     }
 
-    private static string? Time(JsonElement e) =>
-        Str(e, "stageTimestamp") ?? Str(e, "requestReceivedTimestamp") ?? Str(e, "timestamp");
+    private static string? Time(EvalContext c) =>
+        AsString(c.Top(EventKey.StageTimestamp)) ?? AsString(c.Top(EventKey.RequestReceivedTimestamp)) ?? AsString(c.Top(EventKey.Timestamp));
 
-    private static string[]? Subjects(JsonElement e, string kind, bool namespaced) =>
-        PerItem(Path(e, "requestObject", "subjects"), s =>
+    private static string[]? Subjects(EvalContext c, string kind, bool namespaced) =>
+        PerItem(Prop(c.Top(EventKey.RequestObject), "subjects"), s =>
             Str(s, "kind") != kind || Str(s, "name") is not { } name ? []
             : namespaced ? [(Str(s, "namespace") ?? string.Empty) + ":" + name]
             : [name]);
@@ -245,18 +257,19 @@ public static class FieldRegistry
 
     private static void RoleRules(Dictionary<string, FieldSpec> f, string prefix, string body, AuditLevel level)
     {
+        var bodyKey = body == "requestObject" ? EventKey.RequestObject : EventKey.ResponseObject;
         foreach (var key in new[] { "verbs", "resources", "apiGroups", "nonResourceURLs" })
         {
             var name = $"{prefix}.{key}";
             f[name] = new FieldSpec(name, true, level, FieldArgument.None, $"{body}.rules[*].{key}, flattened",
-                (e, _) => PerItem(Path(e, body, "rules"), r => Strings(Prop(r, key)) ?? []));
+                (c, _) => PerItem(Prop(c.Top(bodyKey), "rules"), r => Strings(Prop(r, key)) ?? []));
         }
 
         f[$"{prefix}.wildcard"] = new FieldSpec($"{prefix}.wildcard", false, level, FieldArgument.None,
             $"true when a rule of {body} has * in verbs, resources or apiGroups",
-            (e, _) =>
+            (c, _) =>
             {
-                var rules = Path(e, body, "rules");
+                var rules = Prop(c.Top(bodyKey), "rules");
                 if (rules.ValueKind != JsonValueKind.Array)
                 {
                     return null;
@@ -282,9 +295,9 @@ public static class FieldRegistry
         void Add(string x, string description, Func<JsonElement, JsonElement, IEnumerable<string>> values)
         {
             var name = $"{prefix}.{x}";
-            f[name] = new FieldSpec(name, true, AuditLevel.Request, FieldArgument.None, $"{description}, per {list} entry", (e, _) =>
+            f[name] = new FieldSpec(name, true, AuditLevel.Request, FieldArgument.None, $"{description}, per {list} entry", (c, _) =>
             {
-                var spec = Path(e, "requestObject", "spec");
+                var spec = Prop(c.Top(EventKey.RequestObject), "spec");
                 return PerItem(Prop(spec, list), c => values(c, spec));
             });
         }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Bulwark.Audit.Detection.Conditions;
 
 namespace Bulwark.Audit.Detection.Fields;
 
@@ -29,7 +29,7 @@ public enum FieldArgument
 /// </summary>
 public sealed class FieldSpec
 {
-    internal FieldSpec(string name, bool isList, AuditLevel level, FieldArgument argument, string description, Func<JsonElement, object?, object?> extract)
+    internal FieldSpec(string name, bool isList, AuditLevel level, FieldArgument argument, string description, Func<EvalContext, object?, object?> extract)
     {
         Name = name;
         IsList = isList;
@@ -52,5 +52,5 @@ public sealed class FieldSpec
     public string Description { get; }
 
     /// <summary>Reads the value from an event: null (missing), a string, or a string[] for list fields.</summary>
-    internal Func<JsonElement, object?, object?> Extract { get; }
+    internal Func<EvalContext, object?, object?> Extract { get; }
 }

@@ -13,6 +13,10 @@ internal static class JsonValues
     public static JsonElement Prop(JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : default;
 
+    /// <summary>The property of an object by its UTF-8 name (no transcoding: for hot paths), or Undefined.</summary>
+    public static JsonElement Prop(JsonElement e, ReadOnlySpan<byte> name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v : default;
+
     public static JsonElement Path(JsonElement e, string a, string b) => Prop(Prop(e, a), b);
 
     public static JsonElement Path(JsonElement e, string a, string b, string c) => Prop(Prop(Prop(e, a), b), c);
@@ -74,7 +78,10 @@ internal static class JsonValues
     }
 
     /// <summary>Follows a JSON pointer (RFC 6901); Undefined when a step is missing.</summary>
-    public static JsonElement Pointer(JsonElement root, IReadOnlyList<string> tokens)
+    public static JsonElement Pointer(JsonElement root, IReadOnlyList<string> tokens) => Pointer(root, tokens.ToArray().AsSpan());
+
+    /// <summary>Follows the tokens of a JSON pointer; Undefined when a step is missing.</summary>
+    public static JsonElement Pointer(JsonElement root, ReadOnlySpan<string> tokens)
     {
         var current = root;
         foreach (var token in tokens)

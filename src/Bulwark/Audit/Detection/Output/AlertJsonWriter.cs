@@ -92,12 +92,12 @@ public static class AlertJsonWriter
         OptionalString(w, "auditID", e.AuditId);
         OptionalString(w, "stage", e.Stage);
         OptionalString(w, "verb", e.Verb);
-        OptionalObject(w, "user", e.User);
+        OptionalObject(w, "user", e.UserJson);
         Strings(w, "sourceIPs", e.SourceIps);
         OptionalString(w, "userAgent", e.UserAgent);
-        OptionalObject(w, "objectRef", e.ObjectRef);
+        OptionalObject(w, "objectRef", e.ObjectRefJson);
         OptionalString(w, "requestURI", e.RequestUri);
-        OptionalObject(w, "responseStatus", e.ResponseStatus);
+        OptionalObject(w, "responseStatus", e.ResponseStatusJson);
         w.WriteEndObject();
         w.WriteStartObject("location");
         w.WriteString("file", a.File);
@@ -155,16 +155,18 @@ public static class AlertJsonWriter
         }
     }
 
-    private static void OptionalObject(Utf8JsonWriter w, string name, JsonElement? value)
+    private static void OptionalObject(Utf8JsonWriter w, string name, ReadOnlyMemory<byte> raw)
     {
-        if (value is { } v)
+        w.WritePropertyName(name);
+        if (raw.IsEmpty)
         {
-            w.WritePropertyName(name);
-            v.WriteTo(w);
+            w.WriteNullValue();
         }
         else
         {
-            w.WriteNull(name);
+            // Re-read rather than copied raw, so that the indentation and escaping follow the writer's.
+            using var doc = JsonDocument.Parse(raw);
+            doc.RootElement.WriteTo(w);
         }
     }
 }
