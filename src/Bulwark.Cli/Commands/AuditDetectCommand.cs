@@ -47,7 +47,7 @@ public sealed class AuditDetectCommand : Command
         DefaultValueFactory = _ => "high",
     };
 
-    public Option<bool> Follow { get; } = new("--follow", "-f")
+    public Option<bool> Follow { get; } = new("--follow")
     {
         Description = "Keep reading a growing log file (through rotation) and report alerts as events arrive, until Ctrl+C. Needs one file and -o table or jsonl.",
     };

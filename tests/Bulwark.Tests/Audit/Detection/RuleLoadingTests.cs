@@ -179,4 +179,60 @@ public sealed class RuleLoadingTests
         Assert.DoesNotContain(typeof(Bulwark.Audit.Detection.Rules.RulePack).Assembly.GetManifestResourceNames(), n => n.EndsWith(".jsonl", StringComparison.Ordinal));
         Assert.Empty(CompiledPack.Compile(embedded).Errors);
     }
+
+    [Fact]
+    public void The_Examples_Of_The_Format_Document_Load()
+    {
+        var doc = File.ReadAllText(Path.Combine(Cli.RulesCommandTests.RepoRoot(), "docs", "audit-rules.md"));
+        string Block(string heading)
+        {
+            var at = doc.IndexOf(heading, StringComparison.Ordinal);
+            var start = doc.IndexOf("```yaml\n", at, StringComparison.Ordinal) + "```yaml\n".Length;
+            return doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+        }
+
+        const string Context = """
+            list: k8s_audit_privileged_images
+            items: [falcosecurity/falco]
+            ---
+            list: allowed_k8s_users
+            items: [admin]
+            ---
+            list: oncall_users
+            items: [alice]
+            ---
+            macro: kcreate
+            condition: ka.verb = create
+            ---
+            macro: pod
+            condition: ka.target.resource = pods and not ka.target.subresource exists
+            ---
+            macro: user_known_exec_pod_activities
+            condition: ka.user.name = nobody
+            ---
+            rule: full-k8s-administrative-access
+            title: T
+            severity: low
+            enabled: false
+            condition: ka.verb = get
+            output: x
+            ---
+            rule: k8s-secret-get-successfully
+            title: T
+            severity: low
+            condition: ka.verb = get
+            output: x
+            """;
+        var files = Bulwark.Audit.Detection.Rules.RulePack.Load([("context.yaml", Context), ("rule.yaml", Block("## A rule"))]);
+        var files2 = Bulwark.Audit.Detection.Rules.RulePack.Load([("files.yaml", Block("## Files in a rules folder").Replace("rule: create-privileged-pod          # a detection rule (fields below)\n...", string.Empty, StringComparison.Ordinal))]);
+        var tuning = Bulwark.Config.ConfigLoader.Parse(Block("## Tuning in `.bulwark.yaml`"), ".bulwark.yaml", Bulwark.Rules.RuleCatalog.BuiltIn).Audit;
+        var pack = CompiledPack.Compile(files, tuning);
+
+        Assert.True(pack.Errors.Count == 0, string.Join("\n", pack.Errors));
+        Assert.Equal(["create-privileged-pod", "full-k8s-administrative-access"], pack.EnabledRules.Select(r => r.Id).Order());
+        Assert.Equal(["admin", "alice@example.com", "ci-deployer"], pack.Lists["allowed_k8s_users"]);
+        Assert.Empty(files2.Errors);
+        Assert.Equal(["sensitive_mount_paths"], files2.Lists.Select(l => l.Name));
+        Assert.Equal(["pod_created"], files2.Macros.Select(m => m.Name));
+    }
 }
