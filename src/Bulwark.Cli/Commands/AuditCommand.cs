@@ -10,6 +10,7 @@ public sealed class AuditCommand : Command
     {
         Subcommands.Add(new AuditDetectCommand(io));
         Subcommands.Add(new AuditRulesCommand(io));
+        Subcommands.Add(new AuditPolicyCommand(io));
     }
 }
 
