@@ -78,8 +78,8 @@ public sealed class AdminPeer
         AdminPeerKind.Pods => $"{(PolicyText.IsEmpty(PodSelector!) ? "all pods" : $"pods {PolicyText.Selector(PodSelector!)}")} in " +
             (PolicyText.IsEmpty(NamespaceSelector!) ? "all namespaces" : $"namespaces {PolicyText.Selector(NamespaceSelector!)}"),
         AdminPeerKind.Networks => $"networks {string.Join(", ", Networks.Select(c => c.Text))}",
-        AdminPeerKind.Nodes => $"nodes {PolicyText.Selector(PodSelector!)} (not evaluable offline)",
-        AdminPeerKind.DomainNames => $"domain names {string.Join(", ", Names)} (not evaluable offline)",
+        AdminPeerKind.Nodes => PolicyText.IsEmpty(PodSelector!) ? "all nodes" : $"nodes {PolicyText.Selector(PodSelector!)}",
+        AdminPeerKind.DomainNames => $"domain names {string.Join(", ", Names)}",
         _ => Names.Count == 0 ? "an empty peer" : $"an unknown peer ({string.Join(", ", Names)})",
     };
 }
