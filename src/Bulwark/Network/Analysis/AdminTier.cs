@@ -383,7 +383,12 @@ public sealed class AdminTier : IPolicyTier
                 continue;
             }
 
-            foreach (var subject in universe.Classes.Where(c => _selecting[c.Index].Contains(i) && _selecting[c.Index].Contains(j)))
+            // What a rule matches depends on the subject only through named ports resolved on it (ingress): one
+            // subject per port list is enough.
+            var named = direction == TrafficDirection.Ingress && RuleIds(i, direction).Concat(RuleIds(j, direction)).Any(r => _rules[r].HasNamedPorts);
+            var subjects = universe.Classes.Where(c => _selecting[c.Index].Contains(i) && _selecting[c.Index].Contains(j))
+                .GroupBy(c => named ? c.PortKey : 0).Select(g => g.First());
+            foreach (var subject in subjects)
             {
                 for (var peer = 0; peer < universe.Classes.Count + universe.External.Atoms.Count; peer++)
                 {
