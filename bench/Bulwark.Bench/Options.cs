@@ -6,10 +6,15 @@ namespace Bulwark.Bench;
 internal sealed class Options
 {
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/Bulwark.Bench -- [pss|rbac] [options]
+        usage: dotnet run -c Release --project bench/Bulwark.Bench -- [pss|rbac|netpol] [options]
           (no mode)          parse baseline vs the full `bulwark scan`
           pss                parse baseline vs parse + Pod Security evaluation at restricted:latest
           rbac               RBAC model: load + index, can-i / who-can per query, escalation paths for every subject
+          netpol             NetworkPolicy analysis: load, model, connectivity, gaps per cluster size
+          --sizes N,N,...    netpol: pods per generated cluster, each measured in a child process (default 500,2000,5000)
+          --namespaces N     netpol: namespaces per cluster (default 100)
+          --policies N       netpol: NetworkPolicies per cluster (default 1000)
+          --runs N           netpol: timed runs per size after the warm-up, best one counts (default 1)
           --roles N          rbac: Roles + ClusterRoles generated (default 10000)
           --bindings N       rbac: RoleBindings + ClusterRoleBindings generated (default 20000)
           --queries N        rbac: random can-i and who-can queries timed, of each (default 2000)
@@ -21,7 +26,7 @@ internal sealed class Options
           --baseline-runs N  timed runs of the baseline (pss: of every measurement), best one counts (default 3)
         """;
 
-    /// <summary>The benchmark to run: <c>scan</c> (default), <c>pss</c> or <c>rbac</c>.</summary>
+    /// <summary>The benchmark to run: <c>scan</c> (default), <c>pss</c>, <c>rbac</c> or <c>netpol</c>.</summary>
     public string Mode { get; private set; } = "scan";
 
     public int Objects { get; private set; } = 100_000;
@@ -35,6 +40,14 @@ internal sealed class Options
     public int Bindings { get; private set; } = 20_000;
 
     public int Queries { get; private set; } = 2_000;
+
+    public IReadOnlyList<int> Sizes { get; private set; } = [500, 2_000, 5_000];
+
+    public int Namespaces { get; private set; } = 100;
+
+    public int Policies { get; private set; } = 1_000;
+
+    public int Runs { get; private set; } = 1;
 
     public string? Out { get; private set; }
 
@@ -50,6 +63,12 @@ internal sealed class Options
     public string? Corpus { get; private set; }
 
     public string? ResultFile { get; private set; }
+
+    /// <summary>Hidden (netpol): measure one generated cluster of this many pods in this process.</summary>
+    public int? Single { get; private set; }
+
+    /// <summary>Hidden (netpol): the small cluster the child warms the JIT up on.</summary>
+    public string? WarmUp { get; private set; }
 
     public static Options Parse(string[] args)
     {
@@ -86,6 +105,28 @@ internal sealed class Options
                 case "--queries":
                     o.Queries = Number();
                     break;
+                case "--sizes":
+                    var sizesText = Next();
+                    o.Sizes = [.. sizesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t =>
+                        int.TryParse(t.Replace("_", string.Empty), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+                            ? n
+                            : throw new ArgumentException($"--sizes needs positive numbers separated by commas, not '{sizesText}'"))];
+                    break;
+                case "--namespaces":
+                    o.Namespaces = Number();
+                    break;
+                case "--policies":
+                    o.Policies = Number();
+                    break;
+                case "--runs":
+                    o.Runs = Number();
+                    break;
+                case "--single":
+                    o.Single = Number();
+                    break;
+                case "--warmup":
+                    o.WarmUp = Path.GetFullPath(Next());
+                    break;
                 case "--baseline-runs":
                     o.BaselineRuns = Number();
                     break;
@@ -110,6 +151,9 @@ internal sealed class Options
                 case "rbac" when i == 0:
                     o.Mode = "rbac";
                     break;
+                case "netpol" when i == 0:
+                    o.Mode = "netpol";
+                    break;
                 case "-h" or "--help":
                     o.Help = true;
                     break;
@@ -121,6 +165,11 @@ internal sealed class Options
         if (o.Phase is not null && (o.Phase is not ("baseline" or "scan" or "pss") || o.Corpus is null || o.ResultFile is null))
         {
             throw new ArgumentException("--phase baseline|scan|pss needs --corpus DIR and --result FILE");
+        }
+
+        if (o.Single is not null && (o.Corpus is null || o.ResultFile is null || o.WarmUp is null))
+        {
+            throw new ArgumentException("--single N needs --corpus DIR, --warmup DIR and --result FILE");
         }
 
         return o;

@@ -6,7 +6,8 @@ using Bulwark.Bench;
 
 // Bulwark benchmark: generates a synthetic corpus, then measures a bare YamlDotNet parse (baseline) and Bulwark's
 // full scan, each in a child process of its own, and prints and saves the comparison. The `pss` mode instead measures
-// parsing against parsing plus Pod Security evaluation, in one child process. See bench/README.md.
+// parsing against parsing plus Pod Security evaluation, in one child process; `rbac` times the RBAC model and `netpol`
+// the NetworkPolicy analysis per cluster size. See bench/README.md.
 var jsonOptions = new JsonSerializerOptions
 {
     WriteIndented = true,
@@ -44,6 +45,18 @@ if (options.Phase is { } phase)
     };
     File.WriteAllText(options.ResultFile!, measured);
     return 0;
+}
+
+// Child mode of netpol: measure one cluster size.
+if (options.Single is not null)
+{
+    File.WriteAllText(options.ResultFile!, JsonSerializer.Serialize(NetpolBench.MeasureOne(options), jsonOptions));
+    return 0;
+}
+
+if (options.Mode == "netpol")
+{
+    return NetpolBench.Run(options, Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), "bench", "out"), jsonOptions);
 }
 
 if (options.Mode == "rbac")

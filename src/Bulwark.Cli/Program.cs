@@ -16,6 +16,8 @@ public static class Program
         root.Subcommands.Add(new RulesCommand(io));
         root.Subcommands.Add(new PssCommand(io));
         root.Subcommands.Add(new RbacCommand(io));
+        root.Subcommands.Add(new NetpolCommand(io));
+        root.Subcommands.Add(new AuditCommand(io));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

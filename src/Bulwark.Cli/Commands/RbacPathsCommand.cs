@@ -27,6 +27,7 @@ public sealed class RbacPathsCommand : Command
         Options.Add(MaxDepth);
         Options.Add(NoDefaultRoles);
         Options.Add(KubernetesVersion);
+        Options.Add(Config);
         SetAction(parse => Execute(io, parse));
     }
 
@@ -76,6 +77,11 @@ public sealed class RbacPathsCommand : Command
 
     public Option<string> KubernetesVersion { get; } = RbacCommonOptions.CreateKubernetesVersionOption();
 
+    public Option<string?> Config { get; } = new("--config", "-c")
+    {
+        Description = "The .bulwark.yaml whose podSecurity: defaults and exemptions decide where a pod can reach its node (default: found upward from the inputs).",
+    };
+
     private int Execute(CliIO io, ParseResult parse)
     {
         var target = Identity.Parse(parse.GetValue(To) ?? "cluster-admin");
@@ -116,9 +122,15 @@ public sealed class RbacPathsCommand : Command
             return ExitCodes.UsageOrInputError;
         }
 
+        if (ReadPodSecurity(io, parse, paths) is not { } podSecurity)
+        {
+            return ExitCodes.UsageOrInputError;
+        }
+
         var privileged = parse.GetValue(PrivilegedNamespaces) is { Length: > 0 } ns ? ns : ["kube-system"];
         var options = new PathOptions
         {
+            PodSecurity = podSecurity,
             PrivilegedNamespaces = new HashSet<string>(privileged, StringComparer.Ordinal),
             MaxDepth = depth,
             IncludeSystemSubjects = parse.GetValue(IncludeSystem),
@@ -148,11 +160,34 @@ public sealed class RbacPathsCommand : Command
             : found.Count > 0 ? ExitCodes.Findings : ExitCodes.Success;
     }
 
+    /// <summary>The podSecurity: settings of the explicit or discovered .bulwark.yaml; null after reporting an error.</summary>
+    private Bulwark.PodSecurity.PodSecurityConfiguration? ReadPodSecurity(CliIO io, ParseResult parse, IReadOnlyList<string> paths)
+    {
+        var explicitPath = parse.GetValue(Config);
+        if (explicitPath is not null && !File.Exists(explicitPath))
+        {
+            io.Error.WriteLine($"bulwark: {explicitPath}: config file not found");
+            return null;
+        }
+
+        try
+        {
+            var configPath = explicitPath ?? Bulwark.Config.ConfigLoader.Discover(paths);
+            return configPath is null ? Bulwark.PodSecurity.PodSecurityConfiguration.Default
+                : Bulwark.Config.ConfigLoader.Load(configPath, Bulwark.Rules.RuleCatalog.BuiltIn).PodSecurity;
+        }
+        catch (Bulwark.Config.ConfigException ex)
+        {
+            io.Error.WriteLine($"bulwark: invalid config: {ex.Message}");
+            return null;
+        }
+    }
+
     private static void WriteTable(CliIO io, Identity target, IReadOnlyList<EscalationPath> paths)
     {
         if (paths.Count == 0)
         {
-            io.Out.WriteLine($"no escalation path to {target} (with the edges decidable from manifests: RBAC.md section 3, items 1-5, 7-9)");
+            io.Out.WriteLine($"no escalation path to {target} (with the edges decidable from manifests: RBAC.md section 3, items 1-11)");
             return;
         }
 
@@ -172,7 +207,9 @@ public sealed class RbacPathsCommand : Command
                 }
                 else if (step.Via.Count == 0)
                 {
-                    io.Out.WriteLine($"     {step.From} is a node: its kubelet holds the tokens of the pods it runs");
+                    io.Out.WriteLine(step.From.Kind == Identity.NodeKind
+                        ? "     root on a node gives its kubelet's credentials and the tokens of the pods it runs"
+                        : $"     {step.From} is a node: its kubelet holds the tokens of the pods it runs");
                 }
 
                 foreach (var grant in step.Via)
@@ -225,7 +262,7 @@ public sealed class RbacPathsCommand : Command
                     else if (step.Via.Count == 0)
                     {
                         // A node identity: the kubelet holds its pods' tokens, no RBAC grant is involved.
-                        w.WriteString("nodeIdentity", step.From.Name);
+                        w.WriteString("nodeIdentity", step.From.Kind == Identity.NodeKind ? "node:" + step.From.Name : step.From.Name);
                     }
                     else
                     {

@@ -66,4 +66,7 @@ public sealed record BulwarkConfig
 
     /// <summary>Pod Security Admission defaults and exemptions (the <c>podSecurity:</c> key; same shape as the API server's PodSecurityConfiguration).</summary>
     public PodSecurity.PodSecurityConfiguration PodSecurity { get; init; } = Bulwark.PodSecurity.PodSecurityConfiguration.Default;
+
+    /// <summary>Audit detection tuning (the <c>audit:</c> key: lists, macros, enable, disable); names are checked against the loaded rules.</summary>
+    public Bulwark.Audit.Detection.Rules.AuditTuning Audit { get; init; } = Bulwark.Audit.Detection.Rules.AuditTuning.None;
 }

@@ -76,7 +76,8 @@ public static class ConfigLoader
                 "exceptions" => config with { Exceptions = ReadExceptions(path, value, catalog) },
                 "allowAnnotationExceptions" => config with { AllowAnnotationExceptions = Bool(path, value) },
                 "podSecurity" => config with { PodSecurity = PodSecurityConfigLoader.ReadBody(path, value) },
-                _ => throw Error(path, key, $"unknown key '{key.Value}' (expected rules, parameters, exceptions, allowAnnotationExceptions, podSecurity)"),
+                "audit" => config with { Audit = Bulwark.Audit.Detection.Rules.AuditTuning.Read(path, text, value) },
+                _ => throw Error(path, key, $"unknown key '{key.Value}' (expected rules, parameters, exceptions, allowAnnotationExceptions, podSecurity, audit)"),
             };
         }
 

@@ -72,6 +72,28 @@ public sealed partial class RbacPathsCommandTests
     }
 
     [Fact]
+    public void Should_Read_Pod_Security_Defaults_From_The_Config_For_The_Node_Step()
+    {
+        // Given: a config whose admission default is baseline, so dan's unlabelled namespace no longer allows privileged pods
+        using var dir = new TempDir();
+        var config = Path.Combine(dir.Path, "bulwark.yaml");
+        File.WriteAllText(config, "podSecurity:\n  defaults:\n    enforce: baseline\n");
+
+        // When
+        var (code, stdout, _) = CliRunner.Run("rbac", "paths", "-f", Fixture("11-privileged-pod-node.yaml"), "--from", "user:dan", "-o", "json");
+        var (configuredCode, configured, _) = CliRunner.Run("rbac", "paths", "-f", Fixture("11-privileged-pod-node.yaml"), "--from", "user:dan", "--config", config);
+
+        // Then
+        Assert.Equal(1, code);
+        using var json = JsonDocument.Parse(stdout);
+        var steps = json.RootElement.GetProperty("paths")[0].GetProperty("steps");
+        Assert.Equal("node:*", steps[0].GetProperty("to").GetProperty("id").GetString());
+        Assert.Equal("node:*", steps[1].GetProperty("via").GetProperty("nodeIdentity").GetString());
+        Assert.Equal(0, configuredCode);
+        Assert.Contains("no escalation path", configured, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_Exit_0_When_There_Is_No_Path()
     {
         // When

@@ -102,12 +102,12 @@ public sealed class SarifValidationTests
         Assert.All(uris, u => Assert.DoesNotContain("\\", u!, StringComparison.Ordinal));
     }
 
-    private sealed record ValidationResult(string RuleId, string Level, string Text)
+    internal sealed record ValidationResult(string RuleId, string Level, string Text)
     {
         public override string ToString() => $"{Level} {RuleId}: {Text}";
     }
 
-    private static List<ValidationResult> Validate(string sarif)
+    internal static List<ValidationResult> Validate(string sarif)
     {
         var tool = Multitool();
         var dir = Directory.CreateTempSubdirectory("bulwark-sarif-");

@@ -1,4 +1,5 @@
 using Bulwark.Loading;
+using Bulwark.PodSecurity;
 using Bulwark.Rbac;
 using Bulwark.Rbac.Paths;
 using Xunit;
@@ -192,16 +193,54 @@ public sealed class EscalationPathTests
     private static string Render(EscalationPath path) =>
         string.Join(" | ", path.Steps.Select(s => $"{s.Risk} {s.To}").Prepend(path.From.ToString()));
 
-    private static IReadOnlyList<EscalationPath> Find(string text, string name)
+    [Fact]
+    public void Should_Explain_Why_A_Pod_Reaches_Its_Node()
     {
-        var (graph, options) = Build(text, name);
-        return PathFinder.Find(graph, Identity.ClusterAdmin, PathFinder.DefaultSources(graph, options), options);
+        // Given
+        var text = File.ReadAllText(Path.Combine(Root, "11-privileged-pod-node.yaml"));
+
+        // When
+        var paths = Find(text, "p.yaml");
+
+        // Then
+        var dan = paths.Single(p => p.From == Identity.User("dan")).Steps[0];
+        var tina = paths.Single(p => p.From == Identity.User("tina")).Steps[0];
+        Assert.Equal(("dev", "dan-runs-pods"), (dan.Scope, dan.Via[0].Binding.Name));
+        Assert.Contains("admission default (privileged)", dan.Condition, StringComparison.Ordinal);
+        Assert.Contains("its enforce level is privileged", tina.Condition, StringComparison.Ordinal);
     }
 
-    private static (EscalationGraph Graph, PathOptions Options) Build(string text, string name)
+    [Fact]
+    public void Should_Follow_The_Configured_Pod_Security_Default_And_Exemptions()
+    {
+        // Given: the admission default is baseline, and prod (labelled baseline) is exempt
+        var text = File.ReadAllText(Path.Combine(Root, "11-privileged-pod-node.yaml"));
+        var options = new PathOptions
+        {
+            PodSecurity = new PodSecurityConfiguration
+            {
+                Defaults = new PodSecurityDefaults { Enforce = new LevelVersion(PodSecurityLevel.Baseline, PolicyVersion.Latest) },
+                Exemptions = new PodSecurityExemptions { Namespaces = ["prod"] },
+            },
+        };
+
+        // When
+        var sources = Find(text, "p.yaml", options).Select(p => p.From.ToString()).ToList();
+
+        // Then: dan's unlabelled dev is now baseline; tina's explicit label still allows; paula's exempt prod allows
+        Assert.Equal(["user:ops", "user:paula", "user:tina"], sources);
+    }
+
+    private static IReadOnlyList<EscalationPath> Find(string text, string name, PathOptions? options = null)
+    {
+        var (graph, used) = Build(text, name, options);
+        return PathFinder.Find(graph, Identity.ClusterAdmin, PathFinder.DefaultSources(graph, used), used);
+    }
+
+    private static (EscalationGraph Graph, PathOptions Options) Build(string text, string name, PathOptions? options = null)
     {
         var objects = new ManifestLoader().LoadText(text, name).Objects;
-        var options = new PathOptions();
+        options ??= new PathOptions();
         return (EscalationGraph.Build(RbacModel.Build(objects), objects, options), options);
     }
 }

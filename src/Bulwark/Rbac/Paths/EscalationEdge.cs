@@ -32,6 +32,12 @@ public sealed record PathOptions
     /// <summary>The longest path reported, in steps.</summary>
     public int MaxDepth { get; init; } = 8;
 
+    /// <summary>
+    /// Pod Security Admission defaults and exemptions (the <c>podSecurity:</c> key of .bulwark.yaml): they decide where
+    /// creating a pod can escape to its node (a namespace whose enforce level is privileged, or an exempt one).
+    /// </summary>
+    public PodSecurity.PodSecurityConfiguration PodSecurity { get; init; } = Bulwark.PodSecurity.PodSecurityConfiguration.Default;
+
     /// <summary>Also start paths at system subjects (system:* users and groups, service accounts of kube-* namespaces).</summary>
     public bool IncludeSystemSubjects { get; init; }
 }

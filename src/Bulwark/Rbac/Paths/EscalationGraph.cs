@@ -1,4 +1,5 @@
 using Bulwark.Model;
+using Bulwark.PodSecurity;
 
 namespace Bulwark.Rbac.Paths;
 
@@ -37,6 +38,7 @@ public sealed class EscalationGraph
     private readonly List<RbacRole> _adminClusterRoles;
     private readonly List<RbacRole> _podCreatorClusterRoles;
     private readonly Dictionary<string, List<RbacRole>> _podCreatorRoles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KubeObject> _namespaceObjects = new(StringComparer.Ordinal);
     private readonly Dictionary<Identity, IReadOnlyList<EscalationEdge>> _edges = new();
     private readonly SortedSet<Identity> _nodes = new();
 
@@ -70,6 +72,7 @@ public sealed class EscalationGraph
         }
 
         AddNode(Identity.Masters);
+        AddNode(Identity.AnyNode);
         _adminClusterRoles = model.Roles.Where(r => r.Kind == RoleKey.ClusterRoleKind && r.Rules.Any(IsAdminRule)).ToList();
         _podCreatorClusterRoles = model.Roles.Where(r => r.Kind == RoleKey.ClusterRoleKind && r.Rules.Any(CreatesPods)).ToList();
         foreach (var role in model.Roles.Where(r => r.Kind == RoleKey.RoleKind && r.Rules.Any(CreatesPods)))
@@ -149,6 +152,12 @@ public sealed class EscalationGraph
             return edges;
         }
 
+        if (node.Kind == Identity.NodeKind)
+        {
+            new Context(this, node, node.ToUserInfo(), new(StringComparer.Ordinal), new Capabilities([]), edges).NodeRoot();
+            return edges;
+        }
+
         var user = node.ToUserInfo();
         var clusterGrants = _model.RulesFor(user, string.Empty);
         if (clusterGrants.FirstOrDefault(g => IsAdminRule(g.Rule)) is { } admin)
@@ -200,6 +209,12 @@ public sealed class EscalationGraph
 
     private void ReadObject(KubeObject obj)
     {
+        if (obj.Group.Length == 0 && obj.Kind == "Namespace" && obj.Name.Length > 0)
+        {
+            _namespaceObjects[obj.Name] = obj;
+            return;
+        }
+
         if (obj.Group.Length == 0 && obj.Kind == "ServiceAccount" && obj.Namespace is { Length: > 0 } saNs)
         {
             AddNode(Identity.ServiceAccount(saNs, obj.Name));
@@ -234,6 +249,36 @@ public sealed class EscalationGraph
 
         set.Add(name);
     }
+
+    /// <summary>
+    /// Why creating a pod in <paramref name="ns"/> reaches its node (edge 2's conditional half), or null when Pod
+    /// Security Admission stops it: a privileged container or a hostPath volume needs the enforce level privileged
+    /// (baseline forbids both), or a namespace exempt from admission. An invalid enforce label counts as restricted,
+    /// as the API server reads it; a namespace with no Namespace object in the input gets the configured default.
+    /// </summary>
+    public string? NodeEscapeCondition(string ns)
+    {
+        const string Reach = "a privileged or hostPath pod there gets root on its node";
+        if (_options.PodSecurity.Exemptions.IsExemptNamespace(ns))
+        {
+            return $"namespace {ns} is exempt from Pod Security Admission: {Reach}";
+        }
+
+        var obj = _namespaceObjects.GetValueOrDefault(ns);
+        if (NamespacePolicy.Resolve(obj, _options.PodSecurity.Defaults).Enforce.Level != PodSecurityLevel.Privileged)
+        {
+            return null;
+        }
+
+        var why = obj is null ? "no Namespace object in the input, so the admission default (privileged) applies"
+            : NamespacePolicy.Labels(obj).ContainsKey(NamespacePolicy.EnforceLabel) ? "its enforce level is privileged"
+            : "it has no enforce label, so the admission default (privileged) applies";
+        return $"pod security in namespace {ns} allows privileged pods ({why}): {Reach}";
+    }
+
+    /// <summary>The namespaces the input knows of (Namespace objects, accounts, privileged namespaces), in order.</summary>
+    private IEnumerable<string> KnownNamespaces() =>
+        _namespaceObjects.Keys.Concat(_accounts.Keys).Concat(_options.PrivilegedNamespaces).Distinct().Order(StringComparer.Ordinal);
 
     /// <summary>The namespaces where a RoleBinding names the user, one of its groups, or its service account.</summary>
     private SortedSet<string> RoleBindingNamespaces(UserInfo user)
@@ -386,18 +431,44 @@ public sealed class EscalationGraph
             if (cluster is not null)
             {
                 AddEverywhere("workload-create", "workload-create-kube-system", [cluster]);
+                if (graph.KnownNamespaces().Select(ns => (ns, why: graph.NodeEscapeCondition(ns))).FirstOrDefault(e => e.why is not null) is { why: { } why } escape)
+                {
+                    Add(Identity.AnyNode, RiskIn(escape.ns), escape.ns, [cluster], why);
+                }
+
                 return;
             }
 
-            foreach (var ns in namespaces.Where(graph._accounts.ContainsKey).ToList())
+            var escaped = false;
+            foreach (var ns in namespaces)
             {
-                if ((cluster ?? FirstWorkloadGrant(ns)) is { } grant)
+                if (FirstWorkloadGrant(ns) is not { } grant)
                 {
-                    var risk = graph._options.PrivilegedNamespaces.Contains(ns) ? "workload-create-kube-system" : "workload-create";
-                    AddAll(ns, risk, [grant]);
+                    continue;
+                }
+
+                if (graph._accounts.ContainsKey(ns))
+                {
+                    AddAll(ns, RiskIn(ns), [grant]);
+                }
+
+                // Edge 2's conditional half, drawn once (from the first namespace where pod security allows it).
+                if (!escaped && graph.NodeEscapeCondition(ns) is { } why)
+                {
+                    Add(Identity.AnyNode, RiskIn(ns), ns, [grant], why);
+                    escaped = true;
                 }
             }
         }
+
+        private string RiskIn(string ns) => graph._options.PrivilegedNamespaces.Contains(ns) ? "workload-create-kube-system" : "workload-create";
+
+        /// <summary>
+        /// Root on a node (after a privileged pod): the kubelet's credentials and every token mounted into pods on that
+        /// node, so every account pods of the input run as, conditionally on where they are scheduled.
+        /// </summary>
+        public void NodeRoot() =>
+            AddPodAccountsEverywhere("node-identity", null, "needs a pod of the account scheduled on the node the privileged pod lands on");
 
         public void TokenRequest()
         {

@@ -20,6 +20,15 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
 
     public static readonly Identity Masters = new(RbacSubject.Group, UserInfo.Masters);
 
+    /// <summary>The kind of <see cref="AnyNode"/>.</summary>
+    public const string NodeKind = "Node";
+
+    /// <summary>
+    /// Root on a node: what a privileged or hostPath pod gives its creator (edge 2's conditional half). The node is
+    /// whichever one the scheduler picks, so it is one identity for all nodes.
+    /// </summary>
+    public static readonly Identity AnyNode = new(NodeKind, "*");
+
     public static Identity User(string name) => UserInfo.ParseServiceAccountUser(name) is { } sa
         ? ServiceAccount(sa.Namespace, sa.Name)
         : new Identity(RbacSubject.User, name);
@@ -50,7 +59,7 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
     public bool IsSystem => Kind switch
     {
         RbacSubject.ServiceAccount => Namespace is "kube-system" or "kube-public" or "kube-node-lease",
-        TargetKind or HubKind => true,
+        TargetKind or HubKind or NodeKind => true,
         _ => Name.StartsWith("system:", StringComparison.Ordinal),
     };
 
@@ -114,6 +123,7 @@ public sealed record Identity(string Kind, string Name, string? Namespace = null
         RbacSubject.Group => "group:" + Name,
         RbacSubject.ServiceAccount => $"serviceaccount:{Namespace}:{Name}",
         HubKind => $"hub:{Name}:{Namespace}",
+        NodeKind => "node:" + Name,
         _ => Name,
     };
 }

@@ -1,6 +1,4 @@
-using Bulwark.Model;
-
-namespace Bulwark.Rbac;
+namespace Bulwark.Model;
 
 /// <summary>One requirement of a label selector's matchExpressions.</summary>
 public sealed record LabelRequirement(string Key, string Operator, IReadOnlyList<string> Values);
@@ -22,7 +20,7 @@ public sealed class LabelSelector
 
     public IReadOnlyList<LabelRequirement> Expressions { get; }
 
-    /// <summary>Why the selector is invalid (the aggregation controller then fails for the role), or null.</summary>
+    /// <summary>Why the selector is invalid (for RBAC aggregation the controller then fails for the role), or null.</summary>
     public string? Error { get; }
 
     /// <summary>Reads a selector node; a null or non-mapping node is the empty selector.</summary>
