@@ -90,7 +90,8 @@ public sealed class NetpolCommandTests : IDisposable
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
         Assert.False(root.GetProperty("assumptions").GetProperty("ipBlockMatchesPods").GetBoolean());
-        Assert.Equal("NetworkPolicy", root.GetProperty("assumptions").GetProperty("tiers")[0].GetString());
+        Assert.Equal(["Admin", "NetworkPolicy", "Baseline", "default allow"],
+            root.GetProperty("assumptions").GetProperty("tiers").EnumerateArray().Select(t => t.GetString()));
         var connections = root.GetProperty("connections").EnumerateArray().ToList();
         var toWeb = Assert.Single(connections, c => c.GetProperty("src").TryGetProperty("name", out var n) && n.GetString() == "client" &&
             c.GetProperty("dst").TryGetProperty("name", out var d) && d.GetString() == "web");

@@ -23,6 +23,11 @@ public sealed record AnalysisOptions
     [
         ("tiers", string.Join(" -> ", tiers.Append("default allow"))),
         ("ipBlockMatchesPods", IpBlockMatchesPods ? "true (an ipBlock matches a workload whose captured pod IPs are all inside it)" : "false (ipBlocks match addresses outside the cluster only)"),
+        ("adminTiers", "Admin tier: AdminNetworkPolicy (v1alpha1) and ClusterNetworkPolicy with tier Admin, by priority (lower first); Baseline tier: ClusterNetworkPolicy with tier Baseline by priority, then the BaselineAdminNetworkPolicy default; equal priorities are evaluated by name (upstream leaves their order undefined; overlaps are warned); rules in written order, the first match decides; Pass hands the traffic to the next tier; Allow rules do not isolate"),
+        ("adminNetworks", IpBlockMatchesPods
+            ? "admin-tier networks peers (CIDRs) match external addresses and workloads whose captured pod IPs are all inside"
+            : "admin-tier networks peers (CIDRs) match cluster-internal traffic too, but manifests carry no pod IPs: they match external addresses only (pods with --ipblock-matches-pods)"),
+        ("adminUnevaluable", "nodes and domainNames peers, and empty or unknown peers, cannot be evaluated offline: an Allow/Accept rule matches nothing through them; a Deny or Pass rule fails closed and is read as Deny everything"),
         ("includeSelf", IncludeSelf ? "true (a workload's connections to itself, between replicas, are listed)" : "false (a workload's connections to itself are not listed)"),
         ("hostNetwork", "pods with hostNetwork: true: policy effect unknown (implementation-defined); not computed, listed apart"),
         ("nodeTraffic", "traffic from the pod's own node (kubelet probes) and loopback is always allowed and out of scope"),

@@ -104,7 +104,7 @@ public static class Explainer
     }
 
     private static string Key(DirectionVerdict v) =>
-        $"{v.Judged}:{v.Allowed}:{v.Tier}:{string.Join(",", v.Reasons.Select(r => $"{r.PolicyRef}#{r.Rule}#{r.Verdict}#{r.Description}"))}";
+        $"{v.Judged}:{v.Allowed}:{v.Tier}:{string.Join(",", v.Passed.Concat(v.Reasons).Select(r => $"{r.PolicyKind}#{r.PolicyRef}#{r.Rule}#{r.Verdict}#{r.Description}"))}";
 
     private static DirectionVerdict Verdict(TrafficDirection direction, List<(string Tier, IReadOnlyList<TierDecision> Decisions)>? tiers, ConnectionSet atom, Endpoint subjectEnd)
     {
@@ -115,6 +115,7 @@ public static class Explainer
         }
 
         var subject = ((WorkloadEndpoint)subjectEnd).Workload.Ref;
+        var passed = new List<TierDecision>();
         foreach (var (tier, decisions) in tiers)
         {
             var hits = decisions.Where(x => atom.IsSubsetOf(x.Connections)).ToList();
@@ -126,7 +127,8 @@ public static class Explainer
             var first = hits[0].Verdict;
             if (first == TierVerdict.Pass)
             {
-                continue; // Pass: the rest of this tier is skipped, the next tier decides
+                passed.Add(hits[0]); // Pass: the rest of this tier is skipped, the next tier decides
+                continue;
             }
 
             var reasons = hits.Where(h => h.Verdict == first).ToList();
@@ -134,10 +136,16 @@ public static class Explainer
             var summary = allowed
                 ? $"allowed by {string.Join("; ", reasons.Select(r => r.ToString()))}"
                 : $"denied: {string.Join("; ", reasons.Select(r => r.ToString()))}";
-            return new DirectionVerdict(direction, true, allowed, tier, reasons, summary);
+            return new DirectionVerdict(direction, true, allowed, tier, reasons, Chain(passed, summary)) { Passed = passed };
         }
 
-        return new DirectionVerdict(direction, true, true, null, [],
-            $"allowed by default: no policy isolates {subject} for {direction.Lower()}");
+        var fallback = passed.Count == 0
+            ? $"allowed by default: no policy isolates {subject} for {direction.Lower()}"
+            : $"allowed by default: no later tier decides for {subject} ({direction.Lower()})";
+        return new DirectionVerdict(direction, true, true, null, [], Chain(passed, fallback)) { Passed = passed };
     }
+
+    /// <summary>The verdict chain: "passed by X -> passed by Y -> summary".</summary>
+    private static string Chain(List<TierDecision> passed, string summary) =>
+        passed.Count == 0 ? summary : string.Join(" -> ", passed.Select(p => $"passed by {p}").Append(summary));
 }

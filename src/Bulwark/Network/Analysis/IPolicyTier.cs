@@ -77,9 +77,25 @@ public enum TierVerdict
 /// <summary>
 /// One reason of a tier for a subject and peer: the connections it covers, its verdict, and the policy and rule
 /// (null for an implicit decision such as NetworkPolicy's "isolated, and no rule admits"), and the JSON pointer of
-/// the rule in the policy object.
+/// the rule in the policy object. <see cref="PolicyKind"/> and <see cref="Priority"/> name the object's kind and
+/// priority when the tier holds several kinds (the admin tiers); the NetworkPolicy tier leaves them null.
 /// </summary>
 public sealed record TierDecision(string Tier, TierVerdict Verdict, ConnectionSet Connections, KubeObject? Policy, string? PolicyRef, string? Rule, int? RuleIndex, string Description, string? Pointer = null)
 {
-    public override string ToString() => Rule is null ? $"{Tier}: {Description}" : $"{Tier} {PolicyRef} {Rule}: {Description}";
+    /// <summary>The policy's kind ("AdminNetworkPolicy", "ClusterNetworkPolicy", ...); null: the tier's name says it.</summary>
+    public string? PolicyKind { get; init; }
+
+    /// <summary>The policy's priority, when it has one.</summary>
+    public int? Priority { get; init; }
+
+    public override string ToString()
+    {
+        if (Rule is null)
+        {
+            return $"{Tier}: {Description}";
+        }
+
+        var priority = Priority is { } p ? $" (priority {p})" : string.Empty;
+        return $"{PolicyKind ?? Tier} {PolicyRef}{priority} {Rule}: {Description}";
+    }
 }

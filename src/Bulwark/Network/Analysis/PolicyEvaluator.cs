@@ -100,9 +100,14 @@ public sealed class PolicyEvaluator
             }
 
             var a = atom ? row.AllowedToAtom[peer] : row.AllowedToClass[peer];
+            var decided = atom ? row.DecidedToAtom?[peer] : row.DecidedToClass?[peer];
+            if (decided is null && remaining.IsAll)
+            {
+                return a; // the first tier deciding anything decides everything (NetworkPolicy alone, the common case)
+            }
+
             var part = pool.Intersect(a, remaining);
             allowed = pool.Union(allowed, part);
-            var decided = atom ? row.DecidedToAtom?[peer] : row.DecidedToClass?[peer];
             if (decided is null)
             {
                 return allowed; // the tier decided everything that was left

@@ -1,4 +1,5 @@
 using Bulwark.Model;
+using Bulwark.Network.AdminPolicies;
 using Bulwark.Network.Policies;
 
 namespace Bulwark.Network.Model;
@@ -35,6 +36,12 @@ public sealed class NetworkModel
 
     /// <summary>The valid NetworkPolicies (invalid ones are in <see cref="Problems"/> and skipped).</summary>
     public IReadOnlyList<NetworkPolicyV1> Policies { get; }
+
+    /// <summary>
+    /// The valid admin-tier policies (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) in input
+    /// order; invalid ones are in <see cref="Problems"/> and skipped. They are also listed in <see cref="OtherPolicies"/>.
+    /// </summary>
+    public IReadOnlyList<AdminPolicy> AdminPolicies { get; init; } = [];
 
     /// <summary>Admin-tier, CNI-specific and other recognised policy objects.</summary>
     public IReadOnlyList<OtherPolicyObject> OtherPolicies { get; }

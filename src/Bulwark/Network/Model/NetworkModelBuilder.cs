@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bulwark.Findings;
 using Bulwark.Model;
+using Bulwark.Network.AdminPolicies;
 using Bulwark.Network.Policies;
 using Bulwark.Network.Sets;
 
@@ -30,7 +31,9 @@ internal static class NetworkModelBuilder
         var services = new List<NetworkService>();
         var policies = new List<NetworkPolicyV1>();
         var others = new List<OtherPolicyObject>();
+        var admin = new List<AdminPolicy>();
         var seenPolicies = new HashSet<(string, string)>();
+        var seenAdmin = new HashSet<(string, string)>();
         foreach (var obj in inventory.Objects)
         {
             if (NetworkPolicyReader.IsNetworkPolicy(obj))
@@ -54,11 +57,23 @@ internal static class NetworkModelBuilder
             else if (PolicyKinds.Recognise(obj) is { } other)
             {
                 others.Add(other);
+                if (AdminPolicyReader.IsEvaluated(obj))
+                {
+                    if (!seenAdmin.Add((obj.Kind, obj.Name)))
+                    {
+                        problems.Add(new NetworkProblem(InputErrorLevel.Warning, obj, "/metadata/name",
+                            $"{obj.Kind} {obj.Name} is defined twice; the first definition is used"));
+                    }
+                    else if (AdminPolicyReader.Read(obj, problems) is { } adminPolicy)
+                    {
+                        admin.Add(adminPolicy);
+                    }
+                }
             }
         }
 
         var namespaces = BuildNamespaces(inventory, workloads, services, policies);
-        return new NetworkModel(namespaces, workloads, services, policies, others, problems);
+        return new NetworkModel(namespaces, workloads, services, policies, others, problems) { AdminPolicies = admin };
     }
 
     private static Dictionary<string, NetworkNamespace> BuildNamespaces(Inventory inventory, List<Workload> workloads,

@@ -94,34 +94,56 @@ public static class ExplanationWriter
         }
 
         w.WriteString("summary", v.Summary);
-        w.WriteStartArray("reasons");
-        foreach (var r in v.Reasons)
+        w.WriteStartArray("passed");
+        foreach (var r in v.Passed)
         {
-            w.WriteStartObject();
-            w.WriteString("tier", r.Tier);
-            w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
-            if (r.PolicyRef is not null)
-            {
-                w.WriteString("policy", r.PolicyRef);
-            }
-
-            if (r.Rule is not null)
-            {
-                w.WriteString("rule", r.Rule);
-                w.WriteNumber("ruleIndex", r.RuleIndex ?? 0);
-            }
-
-            if (r.Policy is { } obj)
-            {
-                w.WriteString("file", obj.Origin.File.Path);
-                w.WriteNumber("line", r.Pointer is null ? obj.Root.Start.Line : Bulwark.Model.FieldLocator.Locate(obj.Root, r.Pointer).Line);
-            }
-
-            w.WriteString("description", r.Description);
-            w.WriteEndObject();
+            WriteReason(w, r);
         }
 
         w.WriteEndArray();
+        w.WriteStartArray("reasons");
+        foreach (var r in v.Reasons)
+        {
+            WriteReason(w, r);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteReason(Utf8JsonWriter w, TierDecision r)
+    {
+        w.WriteStartObject();
+        w.WriteString("tier", r.Tier);
+        w.WriteString("verdict", r.Verdict.ToString().ToLowerInvariant());
+        if (r.PolicyKind is not null)
+        {
+            w.WriteString("kind", r.PolicyKind);
+        }
+
+        if (r.PolicyRef is not null)
+        {
+            w.WriteString("policy", r.PolicyRef);
+        }
+
+        if (r.Priority is { } priority)
+        {
+            w.WriteNumber("priority", priority);
+        }
+
+        if (r.Rule is not null)
+        {
+            w.WriteString("rule", r.Rule);
+            w.WriteNumber("ruleIndex", r.RuleIndex ?? 0);
+        }
+
+        if (r.Policy is { } obj)
+        {
+            w.WriteString("file", obj.Origin.File.Path);
+            w.WriteNumber("line", r.Pointer is null ? obj.Root.Start.Line : Bulwark.Model.FieldLocator.Locate(obj.Root, r.Pointer).Line);
+        }
+
+        w.WriteString("description", r.Description);
         w.WriteEndObject();
     }
 }
