@@ -66,7 +66,7 @@ public static partial class AuditPolicyReader
 
         var obj = load.Objects[0];
         var policy = Read(obj.Root, obj.Origin.File.Path, errors);
-        return new PolicyReadResult(errors.Count == 0 ? policy : null, errors);
+        return new PolicyReadResult(errors.Count == 0 ? policy : null, [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
     }
 
     private static AuditPolicy Read(MappingNode root, string file, List<PolicyError> errors)
