@@ -6,12 +6,15 @@ namespace Bulwark.Bench;
 internal sealed class Options
 {
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/Bulwark.Bench -- [pss|rbac|netpol] [options]
+        usage: dotnet run -c Release --project bench/Bulwark.Bench -- [pss|rbac|netpol|audit] [options]
           (no mode)          parse baseline vs the full `bulwark scan`
           pss                parse baseline vs parse + Pod Security evaluation at restricted:latest
           rbac               RBAC model: load + index, can-i / who-can per query, escalation paths for every subject
           netpol             NetworkPolicy analysis: load, model, connectivity, gaps per cluster size
-          --sizes N,N,...    netpol: pods per generated cluster, each measured in a child process (default 500,2000,5000)
+          audit              audit-log detection: bare parse vs the full built-in pack, and peak memory per log size
+          --events N         audit: events in the generated log (default 1000000)
+          --sizes N,N,...    netpol: pods per generated cluster, each measured in a child process (default 500,2000,5000);
+                             audit: events per memory measurement, each in a child process (default 250000,500000,1000000)
           --namespaces N     netpol: namespaces per cluster (default 100)
           --policies N       netpol: NetworkPolicies per cluster (default 1000)
           --runs N           netpol: timed runs per size after the warm-up, best one counts (default 1)
@@ -42,6 +45,15 @@ internal sealed class Options
     public int Queries { get; private set; } = 2_000;
 
     public IReadOnlyList<int> Sizes { get; private set; } = [500, 2_000, 5_000];
+
+    /// <summary>Whether --sizes was given (the audit mode has its own default).</summary>
+    public bool SizesGiven { get; private set; }
+
+    /// <summary>audit: events in the generated log (hidden phase audit-memory: events to read).</summary>
+    public int Events { get; private set; } = 1_000_000;
+
+    /// <summary>audit: the log sizes whose peak memory is measured.</summary>
+    public IReadOnlyList<int> AuditSizes => SizesGiven ? Sizes : [250_000, 500_000, 1_000_000];
 
     public int Namespaces { get; private set; } = 100;
 
@@ -105,7 +117,11 @@ internal sealed class Options
                 case "--queries":
                     o.Queries = Number();
                     break;
+                case "--events":
+                    o.Events = Number();
+                    break;
                 case "--sizes":
+                    o.SizesGiven = true;
                     var sizesText = Next();
                     o.Sizes = [.. sizesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t =>
                         int.TryParse(t.Replace("_", string.Empty), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
@@ -154,6 +170,9 @@ internal sealed class Options
                 case "netpol" when i == 0:
                     o.Mode = "netpol";
                     break;
+                case "audit" when i == 0:
+                    o.Mode = "audit";
+                    break;
                 case "-h" or "--help":
                     o.Help = true;
                     break;
@@ -162,9 +181,9 @@ internal sealed class Options
             }
         }
 
-        if (o.Phase is not null && (o.Phase is not ("baseline" or "scan" or "pss") || o.Corpus is null || o.ResultFile is null))
+        if (o.Phase is not null && (o.Phase is not ("baseline" or "scan" or "pss" or "audit" or "audit-memory") || o.Corpus is null || o.ResultFile is null))
         {
-            throw new ArgumentException("--phase baseline|scan|pss needs --corpus DIR and --result FILE");
+            throw new ArgumentException("--phase baseline|scan|pss|audit|audit-memory needs --corpus PATH and --result FILE");
         }
 
         if (o.Single is not null && (o.Corpus is null || o.ResultFile is null || o.WarmUp is null))

@@ -7,7 +7,7 @@ using Bulwark.Bench;
 // Bulwark benchmark: generates a synthetic corpus, then measures a bare YamlDotNet parse (baseline) and Bulwark's
 // full scan, each in a child process of its own, and prints and saves the comparison. The `pss` mode instead measures
 // parsing against parsing plus Pod Security evaluation, in one child process; `rbac` times the RBAC model and `netpol`
-// the NetworkPolicy analysis per cluster size. See bench/README.md.
+// the NetworkPolicy analysis per cluster size; `audit` the audit-log detection against a bare parse. See bench/README.md.
 var jsonOptions = new JsonSerializerOptions
 {
     WriteIndented = true,
@@ -41,6 +41,8 @@ if (options.Phase is { } phase)
         "baseline" => JsonSerializer.Serialize(Phases.Baseline(options.Corpus!, options.BaselineRuns), jsonOptions),
         "scan" => JsonSerializer.Serialize(Phases.Scan(options.Corpus!), jsonOptions),
         "pss" => JsonSerializer.Serialize(PssPhase.Run(options.Corpus!, options.BaselineRuns), jsonOptions),
+        "audit" => JsonSerializer.Serialize(AuditBench.MeasureMain(options.Corpus!, options.BaselineRuns), jsonOptions),
+        "audit-memory" => JsonSerializer.Serialize(AuditBench.MeasureMemory(options.Corpus!, options.Events), jsonOptions),
         _ => throw new InvalidOperationException("unknown phase " + phase),
     };
     File.WriteAllText(options.ResultFile!, measured);
@@ -57,6 +59,12 @@ if (options.Single is not null)
 if (options.Mode == "netpol")
 {
     return NetpolBench.Run(options, Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), "bench", "out"), jsonOptions);
+}
+
+if (options.Mode == "audit")
+{
+    var root = RepositoryRoot() ?? Directory.GetCurrentDirectory();
+    return AuditBench.Run(options, root, Path.Combine(root, "bench", "out"), jsonOptions);
 }
 
 if (options.Mode == "rbac")
