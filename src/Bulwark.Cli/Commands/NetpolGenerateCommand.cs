@@ -114,7 +114,9 @@ public sealed class NetpolGenerateCommand : Command
         var preexisting = input.Model.Policies.Count;
         if (preexisting > 0)
         {
-            io.Error.WriteLine($"bulwark: note: the input has {NetpolSupport.Count(preexisting, "NetworkPolicy")}; they stay in force next to the generated ones and are part of the verification");
+            io.Error.WriteLine(preexisting == 1
+                ? "bulwark: note: the input has 1 NetworkPolicy; it stays in force next to the generated ones and is part of the verification"
+                : $"bulwark: note: the input has {preexisting} NetworkPolicies; they stay in force next to the generated ones and are part of the verification");
         }
 
         var json = parse.GetValue(Output) == "json";
@@ -132,7 +134,17 @@ public sealed class NetpolGenerateCommand : Command
                 : GeneratedPolicyWriter.ToYamlStream(result.Policies, Header(result, connectionsPath)));
         }
 
-        var verification = GenerationVerifier.Verify(input.Objects, result);
+        GenerationVerification verification;
+        try
+        {
+            verification = GenerationVerifier.Verify(input.Objects, result);
+        }
+        catch (InvalidOperationException e)
+        {
+            io.Error.WriteLine($"bulwark: error: cannot verify the generated policies: {e.Message}");
+            return ExitCodes.UsageOrInputError;
+        }
+
         if (verification.Verified)
         {
             io.Error.WriteLine($"bulwark: verified: the generated policies allow exactly the {NetpolSupport.Count(verification.IntendedCount, "intended connection")}" +

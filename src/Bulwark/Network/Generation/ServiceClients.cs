@@ -42,47 +42,72 @@ public sealed class ServiceClients
     {
         var services = _model.Services.Where(s => s.Selector is { Count: > 0 } && s.Ports.Count > 0 && !string.Equals(s.Type, "ExternalName", StringComparison.Ordinal))
             .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal).ToList();
+
+        // Every host name form of every Service, so that each text is scanned once.
+        var qualified = new Dictionary<string, List<NetworkService>>(StringComparer.Ordinal);
+        var bare = new Dictionary<(string Namespace, string Name), List<NetworkService>>();
+        foreach (var service in services)
+        {
+            var name = service.Name.ToLowerInvariant();
+            var ns = service.Namespace.ToLowerInvariant();
+            foreach (var form in new[] { $"{name}.{ns}", $"{name}.{ns}.svc", $"{name}.{ns}.svc.cluster.local" })
+            {
+                Add(qualified, form, service);
+            }
+
+            Add(bare, (service.Namespace, name), service);
+        }
+
         var uses = new List<ServiceUse>();
         foreach (var workload in _model.Workloads)
         {
-            var texts = Texts(workload).ToList();
-            foreach (var service in services)
+            var found = new Dictionary<NetworkService, List<(IReadOnlyList<ServicePortSpec>? Ports, string Evidence)>>();
+            foreach (var (text, where, secret) in Texts(workload))
             {
-                if (service.Selects(workload))
+                foreach (var (service, mention, ports) in Mentions(text, workload.Namespace, qualified, bare))
                 {
-                    continue;
-                }
-
-                var found = new List<(IReadOnlyList<ServicePortSpec>? Ports, string Evidence)>();
-                foreach (var (text, where, secret) in texts)
-                {
-                    foreach (var (mention, ports) in Mentions(text, service, workload.Namespace == service.Namespace))
+                    if (service.Selects(workload))
                     {
-                        found.Add((ports, secret ? where : $"{where} names {mention}"));
+                        continue;
                     }
-                }
 
-                if (found.Count == 0)
-                {
-                    continue;
-                }
+                    if (!found.TryGetValue(service, out var list))
+                    {
+                        found[service] = list = new();
+                    }
 
-                IReadOnlyList<ServicePortSpec>? united = found.Any(f => f.Ports is null)
+                    list.Add((ports, secret ? where : $"{where} names {mention}"));
+                }
+            }
+
+            foreach (var service in services.Where(found.ContainsKey))
+            {
+                var list = found[service];
+                IReadOnlyList<ServicePortSpec>? united = list.Any(f => f.Ports is null)
                     ? null
-                    : found.SelectMany(f => f.Ports!).Distinct().OrderBy(p => p.Port).ToList();
-                uses.Add(new ServiceUse(workload, service, united, string.Join("; ", found.Select(f => f.Evidence).Distinct(StringComparer.Ordinal).Take(3))));
+                    : list.SelectMany(f => f.Ports!).Distinct().OrderBy(p => p.Port).ToList();
+                uses.Add(new ServiceUse(workload, service, united, string.Join("; ", list.Select(f => f.Evidence).Distinct(StringComparer.Ordinal).Take(3))));
             }
         }
 
         return uses;
     }
 
-    /// <summary>The mentions of a Service in a text, with the ports they select (null: every port).</summary>
-    private IEnumerable<(string Mention, IReadOnlyList<ServicePortSpec>? Ports)> Mentions(string text, NetworkService service, bool sameNamespace)
+    private static void Add<TKey>(Dictionary<TKey, List<NetworkService>> map, TKey key, NetworkService service)
+        where TKey : notnull
     {
-        var name = service.Name.ToLowerInvariant();
-        var ns = service.Namespace.ToLowerInvariant();
-        string[] qualified = [$"{name}.{ns}", $"{name}.{ns}.svc", $"{name}.{ns}.svc.cluster.local"];
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = new List<NetworkService>();
+        }
+
+        list.Add(service);
+    }
+
+    /// <summary>The Services a text mentions, with the mention and the ports it selects (null: every port).</summary>
+    private IEnumerable<(NetworkService Service, string Mention, IReadOnlyList<ServicePortSpec>? Ports)> Mentions(string text, string clientNamespace,
+        Dictionary<string, List<NetworkService>> qualified, Dictionary<(string, string), List<NetworkService>> bare)
+    {
         var trimmed = text.Trim().Trim('"', '\'');
         var i = 0;
         while (i < text.Length)
@@ -100,17 +125,19 @@ public sealed class ServiceClients
             }
 
             var token = text[start..i].TrimEnd('.').ToLowerInvariant();
-            var isQualified = qualified.Contains(token, StringComparer.Ordinal);
-            var isBare = !isQualified && sameNamespace && token == name && InHostPosition(text, start, i, trimmed);
-            if (!isQualified && !isBare)
+            if (!qualified.TryGetValue(token, out var matches) &&
+                !(bare.TryGetValue((clientNamespace, token), out matches) && InHostPosition(text, start, i, trimmed)))
             {
                 continue;
             }
 
             var port = PortAfter(text, i);
             var scheme = SchemeBefore(text, start);
-            var ports = Select(service, port, scheme, text[start..i]);
-            yield return (port is null ? text[start..i] : $"{text[start..i]}:{port}", ports);
+            var mention = port is null ? text[start..i] : $"{text[start..i]}:{port}";
+            foreach (var service in matches)
+            {
+                yield return (service, mention, Select(service, port, scheme, text[start..i]));
+            }
         }
     }
 
