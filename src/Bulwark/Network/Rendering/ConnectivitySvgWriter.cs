@@ -25,6 +25,7 @@ public static class ConnectivitySvgWriter
     private const double Margin = 24;
     private const double LeftMargin = 80; // room for arcs on the left of the first column
     private const double TitleHeight = 30;
+    private const double SlotHeight = 15;  // vertical room per arrow on a box side, and per lane
 
     public static string Write(ConnectivityReport report)
     {
@@ -79,7 +80,7 @@ public static class ConnectivitySvgWriter
             var c = report.Connections[i];
             var from = layout.Nodes[Key(c.Source)];
             var to = layout.Nodes[Key(c.Destination)];
-            var (path, labelX, labelY) = Route(from, to, ends[i]);
+            var (path, labelX, labelY) = Route(from, to, ends[i], layout);
             var all = c.Allowed.IsAll;
             var label = c.Allowed.ToString();
             sb.Append("  <g class=\"edge\">\n");
@@ -130,7 +131,8 @@ public static class ConnectivitySvgWriter
 
     private sealed record Column(string Title, bool External, double X, double Y, double Width, double Height);
 
-    private sealed record Picture(IReadOnlyList<Column> Columns, IReadOnlyDictionary<string, Node> Nodes, double Width, double Height);
+    /// <summary>The boxes, and the lanes under the columns that arrows skipping a column run along.</summary>
+    private sealed record Picture(IReadOnlyList<Column> Columns, IReadOnlyDictionary<string, Node> Nodes, double Width, double Height, double LaneTop);
 
     private static string Key(Endpoint endpoint) => endpoint switch
     {
@@ -162,6 +164,26 @@ public static class ConnectivitySvgWriter
                 Lines: (IReadOnlyList<string>)((ExternalEndpoint)e).Addresses.Ranges.Select(NetworkJson.RangeText).ToList())).ToList()));
         }
 
+        // Columns and rows first: the sides arrows attach to depend on them, and a box is as tall as its busiest side needs.
+        var place = new Dictionary<string, (int Column, int Row)>(StringComparer.Ordinal);
+        for (var ci = 0; ci < groups.Count; ci++)
+        {
+            for (var r = 0; r < groups[ci].Items.Count; r++)
+            {
+                place[groups[ci].Items[r].Key] = (ci, r);
+            }
+        }
+
+        var attached = new Dictionary<(string, bool), int>();
+        var lanes = 0;
+        foreach (var c in report.Connections)
+        {
+            var (fromRight, toRight, lane) = Sides(place[Key(c.Source)], place[Key(c.Destination)], Key(c.Source) == Key(c.Destination));
+            attached[(Key(c.Source), fromRight)] = attached.GetValueOrDefault((Key(c.Source), fromRight)) + 1;
+            attached[(Key(c.Destination), toRight)] = attached.GetValueOrDefault((Key(c.Destination), toRight)) + 1;
+            lanes += lane ? 1 : 0;
+        }
+
         var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         var columns = new List<Column>();
         var x = LeftMargin;
@@ -177,7 +199,8 @@ public static class ConnectivitySvgWriter
             var row = 0;
             foreach (var (key, kind, lines) in items)
             {
-                var h = Math.Max(NodeHeight, (lines.Count * LineHeight) + 14);
+                var busiest = Math.Max(attached.GetValueOrDefault((key, true)), attached.GetValueOrDefault((key, false)));
+                var h = Math.Max(Math.Max(NodeHeight, (lines.Count * LineHeight) + 14), (busiest * SlotHeight) + 6);
                 nodes[key] = new Node(key, order++, kind, lines, ci) { Row = row++, X = x + ColumnPadding, Y = y, Width = nodeWidth, Height = h };
                 y += h + NodeGap;
             }
@@ -190,30 +213,49 @@ public static class ConnectivitySvgWriter
 
         // Same-column arcs bulge to the right of the column: leave room for the last column's.
         var width = Math.Max(x - ColumnGap + 90 + Margin, 320);
-        return new Picture(columns, nodes, width, top + height + Margin);
+        var laneTop = top + height + 24;
+        return new Picture(columns, nodes, width, laneTop + (lanes * SlotHeight) + Margin, laneTop);
     }
 
-    /// <summary>Where an arrow leaves its source and reaches its destination: the side of each box and the height on it.</summary>
-    private readonly record struct Ends(bool FromRight, double FromY, bool ToRight, double ToY);
-
     /// <summary>
-    /// Chooses the sides (towards the other column; for two boxes of one column, the right side going down and the left
-    /// side going up, so that opposite arrows do not overlap) and spreads the arrows of one side of a box along its
-    /// height, ordered by the height of their other end.
+    /// The sides of an arrow: towards the other column; within a column, the right side going down and the left side
+    /// going up (so that the two directions of a pair never overlap); whether it skips a column (then it runs along a
+    /// lane under the columns instead of crossing the boxes in between).
     /// </summary>
+    private static (bool FromRight, bool ToRight, bool Lane) Sides((int Column, int Row) from, (int Column, int Row) to, bool self)
+    {
+        if (self)
+        {
+            return (true, true, false);
+        }
+
+        if (from.Column == to.Column)
+        {
+            return (from.Row < to.Row, from.Row < to.Row, false);
+        }
+
+        var lane = Math.Abs(to.Column - from.Column) > 1;
+        return to.Column > from.Column ? (true, false, lane) : (false, true, lane);
+    }
+
+    /// <summary>Where an arrow leaves its source and reaches its destination: the side of each box, the height on it, and its lane (-1: none).</summary>
+    private readonly record struct Ends(bool FromRight, double FromY, bool ToRight, double ToY, int Lane);
+
+    /// <summary>Spreads the arrows of one side of a box along its height, ordered by the height of their other end (lanes last).</summary>
     private static Ends[] Attach(ConnectivityReport report, Picture layout)
     {
-        var sides = new (bool FromRight, bool ToRight)[report.Connections.Count];
+        var sides = new (bool FromRight, bool ToRight, int Lane)[report.Connections.Count];
         var slots = new Dictionary<(string Node, bool Right), List<(int Edge, bool IsSource, double OtherY)>>();
+        var lanes = 0;
         for (var i = 0; i < report.Connections.Count; i++)
         {
             var from = layout.Nodes[Key(report.Connections[i].Source)];
             var to = layout.Nodes[Key(report.Connections[i].Destination)];
-            sides[i] = from == to ? (true, true)
-                : from.Column == to.Column ? (from.Row < to.Row, from.Row < to.Row)
-                : to.Column > from.Column ? (true, false) : (false, true);
-            Slot(slots, from.Id, sides[i].FromRight).Add((i, true, to.Y + (to.Height / 2)));
-            Slot(slots, to.Id, sides[i].ToRight).Add((i, false, from.Y + (from.Height / 2)));
+            var (fromRight, toRight, lane) = Sides((from.Column, from.Row), (to.Column, to.Row), from == to);
+            sides[i] = (fromRight, toRight, lane ? lanes++ : -1);
+            var laneY = layout.LaneTop + (sides[i].Lane * SlotHeight);
+            Slot(slots, from.Id, fromRight).Add((i, true, lane ? laneY : to.Y + (to.Height / 2)));
+            Slot(slots, to.Id, toRight).Add((i, false, lane ? laneY : from.Y + (from.Height / 2)));
         }
 
         var fromY = new double[sides.Length];
@@ -236,7 +278,7 @@ public static class ConnectivitySvgWriter
             }
         }
 
-        return sides.Select((s, i) => new Ends(s.FromRight, fromY[i], s.ToRight, toY[i])).ToArray();
+        return sides.Select((s, i) => new Ends(s.FromRight, fromY[i], s.ToRight, toY[i], s.Lane)).ToArray();
     }
 
     private static List<(int, bool, double)> Slot(Dictionary<(string, bool), List<(int, bool, double)>> slots, string id, bool right)
@@ -250,12 +292,23 @@ public static class ConnectivitySvgWriter
     }
 
     /// <summary>The path of an arrow (a cubic curve) and where its label goes (the middle of the curve).</summary>
-    private static (string Path, double LabelX, double LabelY) Route(Node from, Node to, Ends ends)
+    private static (string Path, double LabelX, double LabelY) Route(Node from, Node to, Ends ends, Picture layout)
     {
         var x0 = ends.FromRight ? from.X + from.Width : from.X;
         var x3 = ends.ToRight ? to.X + to.Width : to.X;
         var y0 = ends.FromY;
         var y3 = ends.ToY;
+        if (ends.Lane >= 0)
+        {
+            // Down to the lane beside the source, along it, and up beside the destination.
+            var laneY = layout.LaneTop + (ends.Lane * SlotHeight);
+            var out0 = ends.FromRight ? x0 + 40 : x0 - 40;
+            var in3 = ends.ToRight ? x3 + 40 : x3 - 40;
+            var lanePath = $"M {N(x0)} {N(y0)} C {N(out0)} {N(y0)}, {N(out0)} {N(laneY)}, {N(out0 + (in3 > out0 ? 30 : -30))} {N(laneY)} " +
+                $"L {N(in3 + (in3 > out0 ? -30 : 30))} {N(laneY)} C {N(in3)} {N(laneY)}, {N(in3)} {N(y3)}, {N(x3)} {N(y3)}";
+            return (lanePath, (out0 + in3) / 2, laneY - 3);
+        }
+
         double x1, x2;
         if (from == to || from.Column == to.Column)
         {
