@@ -82,7 +82,7 @@ public sealed class AuditDetectCommand : Command
             return ExitCodes.UsageOrInputError;
         }
 
-        if (AuditSupport.Load(io, parse, _rules) is not { } loaded)
+        if (AuditSupport.Load(io, parse, _rules, inputs: paths) is not { } loaded)
         {
             return ExitCodes.UsageOrInputError;
         }

@@ -33,9 +33,10 @@ internal static class AuditSupport
     /// The built-in pack plus --rules folders, compiled with the config's audit tuning. Rule and tuning errors are
     /// printed (the rules that compiled are still usable); null after a one-line error when the config is unusable.
     /// </summary>
-    public static (CompiledPack Pack, bool HasErrors)? Load(CliIO io, ParseResult parse, AuditRuleOptions options, bool includeBuiltIn = true)
+    public static (CompiledPack Pack, bool HasErrors)? Load(CliIO io, ParseResult parse, AuditRuleOptions options, bool includeBuiltIn = true,
+        IReadOnlyList<string>? inputs = null)
     {
-        var tuning = LoadTuning(io, parse.GetValue(options.Config));
+        var tuning = LoadTuning(io, parse.GetValue(options.Config), inputs ?? []);
         if (tuning is null)
         {
             return null;
@@ -57,8 +58,11 @@ internal static class AuditSupport
         return (compiled, compiled.Errors.Count > 0);
     }
 
-    /// <summary>The audit tuning of --config or the discovered .bulwark.yaml; null after an error message.</summary>
-    public static AuditTuning? LoadTuning(CliIO io, string? explicitPath)
+    /// <summary>
+    /// The audit tuning of --config, or of the .bulwark.yaml found upward from the first input (else the current
+    /// folder), as scan finds it; null after an error message.
+    /// </summary>
+    public static AuditTuning? LoadTuning(CliIO io, string? explicitPath, IReadOnlyList<string> inputs)
     {
         try
         {
@@ -68,7 +72,7 @@ internal static class AuditSupport
                 return null;
             }
 
-            var path = explicitPath ?? ConfigLoader.Discover([]);
+            var path = explicitPath ?? ConfigLoader.Discover(inputs);
             return path is null ? AuditTuning.None : ConfigLoader.Load(path, RuleCatalog.BuiltIn).Audit;
         }
         catch (ConfigException e)

@@ -10,5 +10,7 @@ public sealed class NetpolCommand : Command
     {
         Subcommands.Add(new NetpolConnectivityCommand(io));
         Subcommands.Add(new NetpolExplainCommand(io));
+        Subcommands.Add(new NetpolDiffCommand(io));
+        Subcommands.Add(new NetpolGenerateCommand(io));
     }
 }

@@ -12,7 +12,7 @@ namespace Bulwark.Cli.Commands;
 /// </summary>
 public sealed class NetpolConnectivityCommand : Command
 {
-    public static readonly string[] Formats = ["table", "json", "csv", "md", "dot"];
+    public static readonly string[] Formats = ["table", "json", "csv", "md", "dot", "svg"];
 
     private readonly NetpolCommonOptions _common = new(multiplePerToken: true);
 
@@ -31,7 +31,7 @@ public sealed class NetpolConnectivityCommand : Command
 
     public Option<string> Output { get; } = new("--output", "-o")
     {
-        Description = "Output format: table, json, csv, md or dot.",
+        Description = "Output format: table, json, csv, md, dot (Graphviz) or svg (a standalone picture).",
         DefaultValueFactory = _ => "table",
     };
 
@@ -106,6 +106,9 @@ public sealed class NetpolConnectivityCommand : Command
                 break;
             case "dot":
                 io.Out.Write(ConnectivityWriter.Dot(report));
+                break;
+            case "svg":
+                io.Out.Write(ConnectivitySvgWriter.Write(report));
                 break;
             default:
                 WriteTable(io, evaluator, report);

@@ -23,6 +23,9 @@ public sealed class YamlDocumentReader
         _errors = errors;
     }
 
+    /// <summary>Where the last parser event started: the best position for errors the parser reports without one.</summary>
+    private Position _lastEvent = new(1, 1);
+
     /// <summary>Yields every document's root node (null for an empty document). Stops at the first syntax error.</summary>
     public IEnumerable<(int Index, Node? Root, Position Start)> ReadDocuments(string text)
     {
@@ -45,6 +48,14 @@ public sealed class YamlDocumentReader
             catch (LimitExceededException ex)
             {
                 _errors.Add(new InputError(_file, ex.Position.Line, ex.Position.Column, "limit", ex.Message));
+                yield break;
+            }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet's scanner throws this instead of a YamlException on some malformed flow collections
+                // (e.g. "[{a: {b: c}]" followed by more lines): still a syntax error, located at the last event read.
+                _errors.Add(new InputError(_file, _lastEvent.Line, _lastEvent.Column, "syntax",
+                    "YAML syntax error: malformed flow collection (unbalanced brackets or braces) after this point"));
                 yield break;
             }
 
@@ -104,6 +115,7 @@ public sealed class YamlDocumentReader
         while (parser.MoveNext())
         {
             var ev = parser.Current!;
+            _lastEvent = new Position((int)ev.Start.Line, (int)ev.Start.Column);
             if (ev is DocumentEnd)
             {
                 if (ev.End.Index - startIndex > _limits.MaxDocumentChars)

@@ -30,6 +30,21 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void Should_Report_A_Flow_Collection_That_Crashes_The_Yaml_Scanner_As_A_Syntax_Error()
+    {
+        // Given: one closing brace missing; YamlDotNet's scanner throws InvalidOperationException here, not a YamlException
+        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: [{a: {b: {c: d}}]\nmore: 1\n";
+
+        // When
+        var load = new ManifestLoader().LoadText(text, "flow.yaml");
+
+        // Then
+        var error = Assert.Single(load.Errors);
+        Assert.Equal(("syntax", 4), (error.Kind, error.Line));
+        Assert.Contains("malformed flow collection", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_Accept_Ordinary_Anchors_And_Aliases()
     {
         var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: &l {app: web}}\ndata: {x: '1'}\nextra: *l\n";

@@ -197,8 +197,14 @@ internal static class AuditLineParser
 
         var at = e.BytePositionInLine ?? 0;
         var message = e.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        message = (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+        // System.Text.Json appends " Path: ..." or " LineNumber: 0 | BytePositionInLine: N."; the byte is printed apart.
+        foreach (var suffix in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(suffix, StringComparison.Ordinal);
+            message = cut > 0 ? message[..cut] : message;
+        }
+
+        message = message.TrimEnd('.', ' ');
         return $"malformed JSON at byte {(at + 1).ToString(CultureInfo.InvariantCulture)}: {message}";
     }
 
