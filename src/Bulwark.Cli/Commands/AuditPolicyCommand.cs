@@ -65,7 +65,7 @@ public sealed class AuditPolicyCommand : Command
         }
 
         var configPath = parse.GetValue(_rules.Config);
-        var tuning = AuditSupport.LoadTuning(io, configPath);
+        var tuning = AuditSupport.LoadTuning(io, configPath, []);
         if (tuning is null || AuditSupport.Load(io, parse, _rules) is not { } loaded)
         {
             return ExitCodes.UsageOrInputError;
