@@ -1,0 +1,25 @@
+using Bulwark.Findings;
+using Bulwark.Network.Gaps;
+
+namespace Bulwark.Rules.Network;
+
+/// <summary>NET-3: a workload of a sensitive namespace that workloads of other namespaces, or external addresses, can reach.</summary>
+public sealed class NetpolSensitiveNamespaceReachable : NetworkGapRule
+{
+    protected override GapKind Kind => GapKind.SensitiveNamespaceReachable;
+
+    public override RuleInfo Info { get; } = new()
+    {
+        Id = "netpol-sensitive-namespace-reachable",
+        Title = "Workload of a sensitive namespace is reachable from outside it",
+        Severity = Severity.High,
+        Layer = Layer.Network,
+        Controls = ["NET-3"],
+        Rationale = "Namespaces are trust boundaries: workloads of sensitive namespaces (the control plane's add-ons, payments, identity) should accept traffic only from the clients that need them. " +
+            "Reported per workload of a namespace of the sensitiveNamespaces parameter (default kube-system) that some workload of another namespace can reach (both the source's egress and the destination's ingress allow it) or that external addresses can reach; the message lists the sources and ports. " +
+            "High when some source may send all traffic (typically an ingress that no policy isolates), medium when only some ports are open: a legitimate service such as cluster DNS stays reported until it is excepted. " +
+            AnalysisNote,
+        Remediation = "Deny ingress by default in the sensitive namespace and allow each client namespace and pod (namespaceSelector on kubernetes.io/metadata.name with a podSelector) on the ports it uses; except the findings for services meant to be shared, such as DNS.",
+        Parameters = ["sensitiveNamespaces"],
+    };
+}
