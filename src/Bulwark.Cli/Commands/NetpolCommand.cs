@@ -10,5 +10,6 @@ public sealed class NetpolCommand : Command
     {
         Subcommands.Add(new NetpolConnectivityCommand(io));
         Subcommands.Add(new NetpolExplainCommand(io));
+        Subcommands.Add(new NetpolGapsCommand(io));
     }
 }
