@@ -206,44 +206,28 @@ public static class GapAnalyzer
         }
 
         var internet = cluster.Complement();
+
+        // What a class may reach outside depends only on its egress rows, which classes share: compute once per rows.
+        var byRows = new Dictionary<TierRow?[], List<ExternalReach>>(RowsComparer.Instance);
         foreach (var cls in universe.Classes)
         {
-            var groups = new Dictionary<ConnectionSet, List<IpRange>>();
-            var order = new List<ConnectionSet>();
-            for (var a = 0; a < atoms.Count; a++)
+            var rows = context.Evaluator.Rows(TrafficDirection.Egress, cls);
+            if (!byRows.TryGetValue(rows, out var reach))
             {
-                if (outside[a] is not { } part)
-                {
-                    continue;
-                }
-
-                var allowed = context.Evaluator.DirectionalExternal(TrafficDirection.Egress, cls, a);
-                if (allowed.IsEmpty)
-                {
-                    continue;
-                }
-
-                if (!groups.TryGetValue(allowed, out var ranges))
-                {
-                    groups[allowed] = ranges = new List<IpRange>();
-                    order.Add(allowed);
-                }
-
-                ranges.AddRange(part.Ranges);
+                byRows[rows] = reach = ExternalReachOf(context, cls, outside);
             }
 
-            if (order.Count == 0)
+            if (reach.Count == 0)
             {
                 continue;
             }
 
-            var reach = order.Select(c => new ExternalReach(IpRangeSet.FromRanges(groups[c]), c)).ToList();
             var text = string.Join(" | ", reach.Take(ListedInMessage).Select(r => $"{Addresses(r.Addresses, internet)} on {Connections(r.Allowed)}"))
                 + (reach.Count > ListedInMessage ? $" | and {Count(reach.Count - ListedInMessage, "more group")} of ranges" : string.Empty);
             var severity = reach.Any(r => r.Allowed.IsAll) ? Severity.Medium : Severity.Low;
+            var isolated = context.Isolated(TrafficDirection.Egress, cls);
             foreach (var w in cls.Members)
             {
-                var isolated = context.Isolated(TrafficDirection.Egress, cls);
                 gaps.Add(new Gap
                 {
                     Kind = GapKind.WorkloadInternetEgress,
@@ -260,6 +244,76 @@ public static class GapAnalyzer
                         : "add a default-deny egress policy for its namespace, then allow DNS and the destinations it needs",
                 });
             }
+        }
+    }
+
+    /// <summary>The external addresses outside the cluster ranges a class may send to, grouped by connections.</summary>
+    private static List<ExternalReach> ExternalReachOf(Context context, EndpointClass cls, IpRangeSet?[] outside)
+    {
+        var groups = new Dictionary<ConnectionSet, List<IpRange>>();
+        var order = new List<ConnectionSet>();
+        for (var a = 0; a < outside.Length; a++)
+        {
+            if (outside[a] is not { } part)
+            {
+                continue;
+            }
+
+            var allowed = context.Evaluator.DirectionalExternal(TrafficDirection.Egress, cls, a);
+            if (allowed.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!groups.TryGetValue(allowed, out var ranges))
+            {
+                groups[allowed] = ranges = new List<IpRange>();
+                order.Add(allowed);
+            }
+
+            ranges.AddRange(part.Ranges);
+        }
+
+        return order.Select(c => new ExternalReach(IpRangeSet.FromRanges(groups[c]), c)).ToList();
+    }
+
+    /// <summary>Compares tier row arrays by the identity of their rows (rows are shared between classes).</summary>
+    private sealed class RowsComparer : IEqualityComparer<TierRow?[]>
+    {
+        public static readonly RowsComparer Instance = new();
+
+        public bool Equals(TierRow?[]? x, TierRow?[]? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            if (x is null || y is null || x.Length != y.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < x.Length; i++)
+            {
+                if (!ReferenceEquals(x[i], y[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(TierRow?[] obj)
+        {
+            var hash = new HashCode();
+            foreach (var row in obj)
+            {
+                hash.Add(row is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(row));
+            }
+
+            return hash.ToHashCode();
         }
     }
 
