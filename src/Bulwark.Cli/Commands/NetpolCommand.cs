@@ -12,5 +12,6 @@ public sealed class NetpolCommand : Command
         Subcommands.Add(new NetpolExplainCommand(io));
         Subcommands.Add(new NetpolDiffCommand(io));
         Subcommands.Add(new NetpolGenerateCommand(io));
+        Subcommands.Add(new NetpolGapsCommand(io));
     }
 }

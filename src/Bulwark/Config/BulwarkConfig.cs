@@ -25,6 +25,9 @@ public sealed record RuleParameters
 
     /// <summary>Namespaces where workloads may bind broad roles or run privileged (platform namespaces).</summary>
     public IReadOnlyList<string> SystemNamespaces { get; init; } = ["kube-system", "kube-public", "kube-node-lease"];
+
+    /// <summary>The cluster's own address ranges (pods, Services, nodes); NetworkPolicy egress beyond them counts as internet egress.</summary>
+    public IReadOnlyList<string> ClusterCidrs { get; init; } = Network.Gaps.GapOptions.DefaultClusterCidrs;
 }
 
 /// <summary>A rule's switch and severity as configured.</summary>

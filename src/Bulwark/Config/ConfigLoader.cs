@@ -136,7 +136,8 @@ public static class ConfigLoader
                 "sensitiveNamespaces" => p with { SensitiveNamespaces = Strings(path, value) },
                 "systemNamespaces" => p with { SystemNamespaces = Strings(path, value) },
                 "podSecurityNewestVersion" => p with { PodSecurityNewestVersion = NewestVersion(path, value) },
-                _ => throw Error(path, key, $"unknown parameter '{key.Value}' (expected minUid, allowedRegistries, allowedCapabilities, sensitiveNamespaces, systemNamespaces, podSecurityNewestVersion)"),
+                "clusterCidrs" => p with { ClusterCidrs = ClusterCidrs(path, value) },
+                _ => throw Error(path, key, $"unknown parameter '{key.Value}' (expected minUid, allowedRegistries, allowedCapabilities, sensitiveNamespaces, systemNamespaces, podSecurityNewestVersion, clusterCidrs)"),
             };
         }
 
@@ -207,6 +208,20 @@ public static class ConfigLoader
         }
 
         return version;
+    }
+
+    private static List<string> ClusterCidrs(string path, Node node)
+    {
+        var list = Strings(path, node);
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (!Network.Gaps.GapOptions.TryParseCidrs([list[i]], out _, out var error))
+            {
+                throw Error(path, ((SequenceNode)node).Items[i], $"clusterCidrs: {error}");
+            }
+        }
+
+        return list;
     }
 
     private static MappingNode Mapping(string path, Node node, string what) =>
