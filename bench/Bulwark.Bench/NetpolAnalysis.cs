@@ -31,11 +31,12 @@ internal static class NetpolAnalysis
             $"{report.PolicyEffectUnknown.Count} hostNetwork workloads apart";
     }
 
-    /// <summary>HOOK: the gaps report; measured once a gaps API is merged (another branch).</summary>
+    /// <summary>The gaps report, as `bulwark netpol gaps` computes it (default options: kube-system sensitive; rendering excluded).</summary>
     public static string? Gaps(object model)
     {
-        _ = model;
-        return null;
+        var report = Bulwark.Network.Gaps.GapAnalyzer.Analyze((PolicyEvaluator)model);
+        var byKind = report.Gaps.GroupBy(g => g.Id).Select(g => $"{g.Key} {g.Count():N0}");
+        return $"{report.Gaps.Count:N0} gaps ({string.Join(", ", byKind)})";
     }
 
     /// <summary>
