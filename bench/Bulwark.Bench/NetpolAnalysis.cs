@@ -31,11 +31,12 @@ internal static class NetpolAnalysis
             $"{report.PolicyEffectUnknown.Count} hostNetwork workloads apart";
     }
 
-    /// <summary>HOOK: the gaps report; measured once a gaps API is merged (another branch).</summary>
+    /// <summary>The gaps report, as `bulwark netpol gaps` computes it with the default options (rendering excluded).</summary>
     public static string? Gaps(object model)
     {
-        _ = model;
-        return null;
+        var report = Bulwark.Network.Gaps.GapAnalyzer.Analyze((PolicyEvaluator)model);
+        var kinds = string.Join(", ", report.Gaps.GroupBy(g => g.Id).Select(g => $"{g.Count():N0} {g.Key}"));
+        return $"{report.Gaps.Count:N0} gaps ({kinds}), {report.UnresolvedPeers.Count:N0} unresolved peers";
     }
 
     /// <summary>
