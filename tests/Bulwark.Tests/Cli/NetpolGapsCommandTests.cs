@@ -60,7 +60,8 @@ public sealed class NetpolGapsCommandTests : IDisposable
         // When
         var (code, stdout, stderr) = CliRunner.Run("netpol", "gaps", "-f", _file, "-o", "json");
 
-        // Then: two low gaps (internet egress on TCP 443, a policy selecting nothing), so exit 0 under --fail-on high
+        // Then: internet egress on TCP 443 to one external /24 (info: an allow-list) and a policy selecting nothing (low),
+        // so exit 0 under --fail-on high
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
@@ -70,7 +71,7 @@ public sealed class NetpolGapsCommandTests : IDisposable
         Assert.Equal(["netpol-workload-internet-egress", "netpol-policy-selects-nothing"], gaps.Select(g => g.GetProperty("id").GetString()));
 
         var egress = gaps[0];
-        Assert.Equal("low", egress.GetProperty("severity").GetString());
+        Assert.Equal("info", egress.GetProperty("severity").GetString());
         Assert.Equal("NET-2", egress.GetProperty("control").GetString());
         Assert.Equal("Deployment", egress.GetProperty("object").GetProperty("kind").GetString());
         Assert.Equal(7, egress.GetProperty("location").GetProperty("line").GetInt32()); // metadata: {name: web, ...}
@@ -84,7 +85,8 @@ public sealed class NetpolGapsCommandTests : IDisposable
         Assert.Equal("shop/stale", stale.GetProperty("policy").GetString());
         Assert.Equal(38, stale.GetProperty("location").GetProperty("line").GetInt32()); // podSelector of "stale"
         Assert.Equal(2, root.GetProperty("summary").GetProperty("total").GetInt32());
-        Assert.Equal(2, root.GetProperty("summary").GetProperty("low").GetInt32());
+        Assert.Equal(1, root.GetProperty("summary").GetProperty("low").GetInt32());
+        Assert.Equal(1, root.GetProperty("summary").GetProperty("info").GetInt32());
         foreach (var list in new[] { "unresolvedPeers", "policyEffectUnknown", "notEvaluated", "warnings", "errors" })
         {
             Assert.Equal(JsonValueKind.Array, root.GetProperty(list).ValueKind);
@@ -147,7 +149,7 @@ public sealed class NetpolGapsCommandTests : IDisposable
         var (code, stdout, _) = CliRunner.Run("netpol", "gaps", "-f", _file);
 
         Assert.Equal(0, code);
-        Assert.Contains("2 gaps: 2 low", stdout, StringComparison.Ordinal);
+        Assert.Contains("2 gaps: 1 low, 1 info", stdout, StringComparison.Ordinal);
         Assert.Contains("clusterCidrs: 10.0.0.0/8", stdout, StringComparison.Ordinal);
     }
 }

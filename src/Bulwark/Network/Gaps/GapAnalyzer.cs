@@ -224,7 +224,7 @@ public static class GapAnalyzer
 
             var text = string.Join(" | ", reach.Take(ListedInMessage).Select(r => $"{Addresses(r.Addresses, internet)} on {Connections(r.Allowed)}"))
                 + (reach.Count > ListedInMessage ? $" | and {Count(reach.Count - ListedInMessage, "more group")} of ranges" : string.Empty);
-            var severity = reach.Any(r => r.Allowed.IsAll) ? Severity.Medium : Severity.Low;
+            var severity = InternetSeverity(reach, internet);
             var isolated = context.Isolated(TrafficDirection.Egress, cls);
             foreach (var w in cls.Members)
             {
@@ -239,13 +239,45 @@ public static class GapAnalyzer
                     Direction = TrafficDirection.Egress,
                     External = reach,
                     Message = $"{w.Ref} may reach the internet{(isolated ? string.Empty : " (no policy restricts its egress)")}: {text}",
-                    Hint = isolated
+                    Hint = severity == Severity.Info
+                        ? "nothing to change if each of these external networks and ports is a service it needs"
+                        : isolated
                         ? "narrow the egress rules that admit these addresses (an empty 'to', or an ipBlock reaching beyond the cluster ranges) to the external services it needs, or route them through an egress proxy"
                         : "add a default-deny egress policy for its namespace, then allow DNS and the destinations it needs",
                 });
             }
         }
     }
+
+    /// <summary>
+    /// How open a workload's internet egress is: medium when some external range is open to every port and protocol
+    /// (no egress isolation, or a rule without ports); low when some ports are open to the internet at large (at least
+    /// half of the addresses outside the cluster ranges of a family: an empty <c>to</c>, 0.0.0.0/0 with excepts);
+    /// info when only some ports to specific external networks are open, the allow-list NET-2 asks for (listed for
+    /// review; scan does not report it).
+    /// </summary>
+    private static Severity InternetSeverity(List<ExternalReach> reach, IpRangeSet internet)
+    {
+        if (reach.Any(r => r.Allowed.IsAll))
+        {
+            return Severity.Medium;
+        }
+
+        var all = IpRangeSet.FromRanges(reach.SelectMany(r => r.Addresses.Ranges));
+        foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
+        {
+            var outside = Size(internet, family);
+            if (outside > 0 && Size(all, family) * 2 >= outside)
+            {
+                return Severity.Low;
+            }
+        }
+
+        return Severity.Info;
+    }
+
+    private static double Size(IpRangeSet set, IpFamily family) =>
+        set.Ranges.Where(r => r.Family == family).Sum(r => (double)(r.End - r.Start) + 1);
 
     /// <summary>The external addresses outside the cluster ranges a class may send to, grouped by connections.</summary>
     private static List<ExternalReach> ExternalReachOf(Context context, EndpointClass cls, IpRangeSet?[] outside)
@@ -569,7 +601,9 @@ public static class GapAnalyzer
                         Direction = TrafficDirection.Ingress,
                         Sources = all,
                         Message = $"{w.Ref} in sensitive namespace {ns} can be reached {text}",
-                        Hint = context.Isolated(TrafficDirection.Ingress, dst)
+                        Hint = severity == Severity.Info
+                            ? "nothing to change if each of these sources is an intended client"
+                            : context.Isolated(TrafficDirection.Ingress, dst)
                             ? "narrow its ingress rules to the client namespaces and pods that need it (namespaceSelector on kubernetes.io/metadata.name with a podSelector), on the ports they use"
                             : $"add a default-deny ingress policy to namespace {ns}, then allow only the clients that need it",
                     });
@@ -592,7 +626,8 @@ public static class GapAnalyzer
     /// every port and protocol (no ingress isolation, or a rule without ports); medium when external addresses reach
     /// it, or every workload of some other namespace holding two or more (a namespace-wide or cluster-wide allow: the
     /// namespace's next workload will reach it too); info when only some workloads of other namespaces reach it on
-    /// some ports, the strict allow-list the hardening guide asks for (listed for review; scan does not report it).
+    /// some ports, the strict allow-list the hardening guide asks for (listed for review; scan does not report them).
+    /// The cluster DNS reached on its DNS ports only is graded info per workload by the caller.
     /// A namespace with one workload is no evidence of a namespace-wide allow, since a rule naming that workload's pods
     /// has the same effect.
     /// </summary>
