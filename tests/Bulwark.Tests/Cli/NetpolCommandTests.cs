@@ -1,30 +1,12 @@
 using System.Text.Json;
+using Bulwark.Tests.Network;
 using Xunit;
 
 namespace Bulwark.Tests.Cli;
 
 public sealed class NetpolCommandTests : IDisposable
 {
-    private const string Manifests = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, namespace: shop}
-        spec:
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 8080, name: http}]}]
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: client, namespace: shop}
-        spec:
-          selector: {matchLabels: {app: client}}
-          template:
-            metadata: {labels: {app: client}}
-            spec:
-              containers: [{name: client, image: "curlimages/curl:8.8.0"}]
+    private const string Manifests = NetworkTestInput.WebAndClient + """
         ---
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy

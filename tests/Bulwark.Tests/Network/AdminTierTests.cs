@@ -300,15 +300,7 @@ public sealed class AdminTierTests
         Assert.DoesNotContain(evaluator.Warnings, w => w.Contains("same priority", StringComparison.Ordinal));
     }
 
-    private static (PolicyEvaluator Evaluator, NetworkModel Model) Build(string yaml)
-    {
-        var load = new ManifestLoader().LoadText(yaml, "test.yaml");
-        Assert.Empty(load.Errors);
-        var model = NetworkModel.Build(load.Objects);
-        Assert.DoesNotContain(model.Problems, p => p.IsError);
-        return (new PolicyEvaluator(model), model);
-    }
+    private static (PolicyEvaluator Evaluator, NetworkModel Model) Build(string yaml) => NetworkTestInput.Evaluate(yaml, requireValidPolicies: true);
 
-    private static WorkloadEndpoint Endpoint(NetworkModel model, string reference) =>
-        new(model.FindWorkload(reference, out var error) ?? throw new InvalidOperationException(error));
+    private static WorkloadEndpoint Endpoint(NetworkModel model, string reference) => NetworkTestInput.Endpoint(model, reference);
 }

@@ -8,26 +8,7 @@ namespace Bulwark.Tests.Network;
 
 public sealed class ExplainTests
 {
-    private const string Shop = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, namespace: shop}
-        spec:
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 8080, name: http}]}]
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: client, namespace: shop}
-        spec:
-          selector: {matchLabels: {app: client}}
-          template:
-            metadata: {labels: {app: client}}
-            spec:
-              containers: [{name: client, image: "curlimages/curl:8.8.0"}]
+    private const string Shop = NetworkTestInput.WebAndClient + """
         ---
         apiVersion: v1
         kind: Service
@@ -170,14 +151,7 @@ public sealed class ExplainTests
         }
     }
 
-    private static (PolicyEvaluator Evaluator, NetworkModel Model) Build(string yaml)
-    {
-        var load = new ManifestLoader().LoadText(yaml, "test.yaml");
-        Assert.Empty(load.Errors);
-        var model = NetworkModel.Build(load.Objects);
-        return (new PolicyEvaluator(model), model);
-    }
+    private static (PolicyEvaluator Evaluator, NetworkModel Model) Build(string yaml) => NetworkTestInput.Evaluate(yaml);
 
-    private static WorkloadEndpoint Endpoint(NetworkModel model, string reference) =>
-        new(model.FindWorkload(reference, out var error) ?? throw new InvalidOperationException(error));
+    private static WorkloadEndpoint Endpoint(NetworkModel model, string reference) => NetworkTestInput.Endpoint(model, reference);
 }

@@ -62,13 +62,8 @@ public sealed class GapAnalyzerTests
               ports: [{port: 443}]
         """;
 
-    private static (PolicyEvaluator Evaluator, NetworkModel Model) Evaluate(string yaml, IReadOnlyList<IPolicyTier>? tiers = null)
-    {
-        var load = new ManifestLoader().LoadText(yaml, "t.yaml");
-        Assert.DoesNotContain(load.Errors, e => e.Level == InputErrorLevel.Error);
-        var model = NetworkModel.Build(load.Objects);
-        return (new PolicyEvaluator(model, AnalysisOptions.Default, tiers), model);
-    }
+    private static (PolicyEvaluator Evaluator, NetworkModel Model) Evaluate(string yaml, IReadOnlyList<IPolicyTier>? tiers = null) =>
+        NetworkTestInput.Evaluate(yaml, tiers);
 
     [Fact]
     public void Should_List_The_External_Ranges_Outside_The_Cluster_Ranges_With_Their_Ports()

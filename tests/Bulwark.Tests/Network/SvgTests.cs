@@ -11,26 +11,7 @@ public sealed class SvgTests
 {
     private static readonly XNamespace Svg = ConnectivitySvgWriter.SvgNamespace;
 
-    private const string Manifests = """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: web, namespace: shop}
-        spec:
-          selector: {matchLabels: {app: web}}
-          template:
-            metadata: {labels: {app: web}}
-            spec:
-              containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 8080, name: http}]}]
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: client, namespace: shop}
-        spec:
-          selector: {matchLabels: {app: client}}
-          template:
-            metadata: {labels: {app: client}}
-            spec:
-              containers: [{name: client, image: "curlimages/curl:8.8.0"}]
+    private const string Manifests = NetworkTestInput.WebAndClient + """
         ---
         apiVersion: apps/v1
         kind: DaemonSet
