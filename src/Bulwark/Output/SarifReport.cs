@@ -288,7 +288,8 @@ public sealed class SarifReport : IReportRenderer
         w.WriteEndArray();
     }
 
-    private static void WritePhysicalLocation(Utf8JsonWriter w, (string Uri, bool Relative) uri, int line, int column)
+    /// <summary>A SARIF physicalLocation: the artifact (relative to SRCROOT when under the working folder) and the line and column when known.</summary>
+    internal static void WritePhysicalLocation(Utf8JsonWriter w, (string Uri, bool Relative) uri, long line, int column)
     {
         w.WriteStartObject("physicalLocation");
         w.WriteStartObject("artifactLocation");
@@ -314,13 +315,13 @@ public sealed class SarifReport : IReportRenderer
         w.WriteEndObject();
     }
 
-    private static void Message(Utf8JsonWriter w, string property, string text)
+    internal static void Message(Utf8JsonWriter w, string property, string text)
     {
         w.WriteStartObject(property);
         w.WriteString("text", text);
         w.WriteEndObject();
     }
 
-    private static string EndSentence(string text) =>
+    internal static string EndSentence(string text) =>
         text.EndsWith('.') || text.EndsWith('!') || text.EndsWith('?') ? text : text + ".";
 }

@@ -210,39 +210,10 @@ public static class AlertSarifWriter
         w.WriteEndArray();
     }
 
-    private static void PhysicalLocation(Utf8JsonWriter w, (string Uri, bool Relative) uri, long line, int column = 0)
-    {
-        w.WriteStartObject("physicalLocation");
-        w.WriteStartObject("artifactLocation");
-        w.WriteString("uri", uri.Uri);
-        if (uri.Relative)
-        {
-            w.WriteString("uriBaseId", SarifReport.SourceRoot);
-        }
+    private static void PhysicalLocation(Utf8JsonWriter w, (string Uri, bool Relative) uri, long line, int column = 0) =>
+        SarifReport.WritePhysicalLocation(w, uri, line, column);
 
-        w.WriteEndObject();
-        if (line > 0)
-        {
-            w.WriteStartObject("region");
-            w.WriteNumber("startLine", line);
-            if (column > 0)
-            {
-                w.WriteNumber("startColumn", column);
-            }
+    private static void Message(Utf8JsonWriter w, string property, string text) => SarifReport.Message(w, property, text);
 
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void Message(Utf8JsonWriter w, string property, string text)
-    {
-        w.WriteStartObject(property);
-        w.WriteString("text", text);
-        w.WriteEndObject();
-    }
-
-    private static string EndSentence(string text) =>
-        text.EndsWith('.') || text.EndsWith('!') || text.EndsWith('?') ? text : text + ".";
+    private static string EndSentence(string text) => SarifReport.EndSentence(text);
 }

@@ -109,49 +109,31 @@ public sealed class RulePack
         var failed = new HashSet<string>(FailedFiles, StringComparer.Ordinal);
         failed.UnionWith(moreFailed);
 
-        var listNames = Lists.ToDictionary(l => l.Name, StringComparer.Ordinal);
-        var allLists = new List<ListDefinition>(Lists);
-        foreach (var l in lists)
+        var allLists = Unique(Lists, lists, l => l.Name, l => (l.File, l.Line), "list", " (tune lists in .bulwark.yaml under audit.lists)");
+        var allMacros = Unique(Macros, macros, m => m.Name, m => (m.File, m.Line), "macro", " (tune macros in .bulwark.yaml under audit.macros)");
+        var allRules = Unique(Rules, rules, r => r.Id, r => (r.File, r.Line), "rule", string.Empty);
+
+        // Definitions already known keep their place; a later one with the same name is an error in its own file.
+        List<T> Unique<T>(IEnumerable<T> known, IEnumerable<T> added, Func<T, string> name, Func<T, (string File, int Line)> at, string what, string hint)
         {
-            if (listNames.TryGetValue(l.Name, out var first))
+            var byName = known.ToDictionary(name, StringComparer.Ordinal);
+            var all = new List<T>(known);
+            foreach (var item in added)
             {
-                errors.Add(new RuleLoadError(l.File, l.Line, 1, $"list '{l.Name}' is already defined at {first.File}:{first.Line} (tune lists in .bulwark.yaml under audit.lists)"));
-                failed.Add(l.File);
-                continue;
+                var (file, line) = at(item);
+                if (byName.TryGetValue(name(item), out var first))
+                {
+                    var (firstFile, firstLine) = at(first);
+                    errors.Add(new RuleLoadError(file, line, 1, $"{what} '{name(item)}' is already defined at {firstFile}:{firstLine}{hint}"));
+                    failed.Add(file);
+                    continue;
+                }
+
+                byName[name(item)] = item;
+                all.Add(item);
             }
 
-            listNames[l.Name] = l;
-            allLists.Add(l);
-        }
-
-        var macroNames = Macros.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        var allMacros = new List<MacroDefinition>(Macros);
-        foreach (var m in macros)
-        {
-            if (macroNames.TryGetValue(m.Name, out var first))
-            {
-                errors.Add(new RuleLoadError(m.File, m.Line, 1, $"macro '{m.Name}' is already defined at {first.File}:{first.Line} (tune macros in .bulwark.yaml under audit.macros)"));
-                failed.Add(m.File);
-                continue;
-            }
-
-            macroNames[m.Name] = m;
-            allMacros.Add(m);
-        }
-
-        var ruleIds = Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        var allRules = new List<RuleDefinition>(Rules);
-        foreach (var r in rules)
-        {
-            if (ruleIds.TryGetValue(r.Id, out var first))
-            {
-                errors.Add(new RuleLoadError(r.File, r.Line, 1, $"rule '{r.Id}' is already defined at {first.File}:{first.Line}"));
-                failed.Add(r.File);
-                continue;
-            }
-
-            ruleIds[r.Id] = r;
-            allRules.Add(r);
+            return all;
         }
 
         return new RulePack(allLists, allMacros, allRules, errors, failed, [.. Files, .. moreFiles]);
