@@ -32,6 +32,12 @@ public interface IPolicyTier
     /// </summary>
     TierRow? Row(TrafficDirection direction, EndpointClass subject);
 
+    /// <summary>
+    /// Whether <see cref="Row"/> would be non-null (the tier decides something for the subject in that direction),
+    /// without building the row: a tier that can tell cheaply overrides this.
+    /// </summary>
+    bool Governs(TrafficDirection direction, EndpointClass subject) => Row(direction, subject) is not null;
+
     /// <summary>The tier's decisions, with their reasons, for one subject workload and one peer (explain).</summary>
     IReadOnlyList<TierDecision> Explain(TrafficDirection direction, Workload subject, Endpoint peer);
 

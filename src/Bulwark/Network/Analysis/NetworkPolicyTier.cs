@@ -78,6 +78,8 @@ public sealed class NetworkPolicyTier : IPolicyTier
     public IEnumerable<NetworkPolicyV1> Isolating(TrafficDirection direction, EndpointClass subject) =>
         _selecting[subject.Index].Where(p => p.Isolates(direction));
 
+    public bool Governs(TrafficDirection direction, EndpointClass subject) => _selecting[subject.Index].Exists(p => p.Isolates(direction));
+
     public TierRow? Row(TrafficDirection direction, EndpointClass subject)
     {
         var policies = _selecting[subject.Index].Where(p => p.Isolates(direction)).ToList();
@@ -267,33 +269,9 @@ public sealed class NetworkPolicyTier : IPolicyTier
         var marked = new bool[classes.Count];
         foreach (var peer in rule.Peers)
         {
-            IEnumerable<EndpointClass> candidates;
-            if (peer.IpBlock is not null)
+            foreach (var index in PeerClasses(peer, rule.Policy.Namespace))
             {
-                if (!Universe.Options.IpBlockMatchesPods)
-                {
-                    continue;
-                }
-
-                candidates = classes;
-            }
-            else if (peer.NamespaceSelector is null)
-            {
-                candidates = Universe.ClassesByNamespace.GetValueOrDefault(rule.Policy.Namespace) ?? [];
-            }
-            else
-            {
-                candidates = Universe.ClassesByNamespace
-                    .Where(kv => peer.NamespaceSelector.Matches(_model.Namespace(kv.Key).Labels))
-                    .SelectMany(kv => kv.Value);
-            }
-
-            foreach (var cls in candidates)
-            {
-                if (!marked[cls.Index] && PeerMatches(peer, rule.Policy.Namespace, cls.Representative))
-                {
-                    marked[cls.Index] = true;
-                }
+                marked[index] = true;
             }
         }
 
@@ -308,6 +286,42 @@ public sealed class NetworkPolicyTier : IPolicyTier
 
         return result.ToArray();
     }
+
+    /// <summary>
+    /// The classes a pod peer matches, memoised by the policy's namespace and the peer's canonical text: thousands of
+    /// policies repeat the same peers (namespaceSelector: {}, a namespace by name, app=x), each a walk over every class.
+    /// </summary>
+    private int[] PeerClasses(PolicyPeer peer, string policyNamespace)
+    {
+        var key = (policyNamespace, PolicyText.Describe(peer, policyNamespace));
+        if (_peerClasses.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var classes = Universe.Classes;
+        IEnumerable<EndpointClass> candidates;
+        if (peer.IpBlock is not null)
+        {
+            candidates = Universe.Options.IpBlockMatchesPods ? classes : [];
+        }
+        else if (peer.NamespaceSelector is null)
+        {
+            candidates = Universe.ClassesByNamespace.GetValueOrDefault(policyNamespace) ?? [];
+        }
+        else
+        {
+            candidates = Universe.ClassesByNamespace
+                .Where(kv => peer.NamespaceSelector.Matches(_model.Namespace(kv.Key).Labels))
+                .SelectMany(kv => kv.Value);
+        }
+
+        var result = candidates.Where(cls => PeerMatches(peer, policyNamespace, cls.Representative)).Select(cls => cls.Index).ToArray();
+        _peerClasses[key] = result;
+        return result;
+    }
+
+    private readonly Dictionary<(string Namespace, string Peer), int[]> _peerClasses = new();
 
     private int[] MatchAtoms(PolicyRule rule)
     {

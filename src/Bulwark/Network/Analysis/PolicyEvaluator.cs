@@ -66,6 +66,13 @@ public sealed class PolicyEvaluator
         return egress.IsEmpty ? egress : Pool.Intersect(egress, Directional(TrafficDirection.Ingress, destination, source));
     }
 
+    /// <summary>Whether some tier decides part of the subject's traffic in that direction (it is isolated there).</summary>
+    public bool IsGoverned(TrafficDirection direction, EndpointClass subject)
+    {
+        var cache = direction == TrafficDirection.Egress ? _egressRows : _ingressRows;
+        return cache[subject.Index] is { } rows ? rows.Any(r => r is not null) : Tiers.Any(t => t.Governs(direction, subject));
+    }
+
     internal TierRow?[] Rows(TrafficDirection direction, EndpointClass subject)
     {
         var cache = direction == TrafficDirection.Egress ? _egressRows : _ingressRows;

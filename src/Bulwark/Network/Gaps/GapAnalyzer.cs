@@ -61,12 +61,18 @@ public static class GapAnalyzer
             {
                 // Isolated: some tier decides part of the class's traffic in that direction (a NetworkPolicy selects it
                 // with the direction in its policyTypes, or an admin-tier policy applies to it).
-                _ingressIsolated[cls.Index] = evaluator.Rows(TrafficDirection.Ingress, cls).Any(r => r is not null);
-                _egressIsolated[cls.Index] = evaluator.Rows(TrafficDirection.Egress, cls).Any(r => r is not null);
+                _ingressIsolated[cls.Index] = evaluator.IsGoverned(TrafficDirection.Ingress, cls);
+                _egressIsolated[cls.Index] = evaluator.IsGoverned(TrafficDirection.Egress, cls);
             }
         }
 
         public PolicyEvaluator Evaluator { get; }
+
+        /// <summary>
+        /// Peer verdicts by policy namespace and peer text: the same peer shapes recur across thousands of policies
+        /// (namespaceSelector: {}, a namespace by name, app=x), and judging one walks every selected workload.
+        /// </summary>
+        public Dictionary<(string Namespace, string Peer), PeerVerdict> PeerVerdicts { get; } = new();
 
         public GapOptions Options { get; }
 
@@ -450,8 +456,19 @@ public static class GapAnalyzer
 
     private static PeerVerdict JudgePeer(Context context, NetworkPolicyV1 policy, PolicyPeer peer)
     {
-        var model = context.Model;
         var text = PolicyText.Describe(peer, policy.Namespace);
+        var key = (policy.Namespace, text);
+        if (!context.PeerVerdicts.TryGetValue(key, out var verdict))
+        {
+            context.PeerVerdicts[key] = verdict = JudgeNewPeer(context, policy, peer, text);
+        }
+
+        return verdict.Peer == peer ? verdict : verdict with { Peer = peer };
+    }
+
+    private static PeerVerdict JudgeNewPeer(Context context, NetworkPolicyV1 policy, PolicyPeer peer, string text)
+    {
+        var model = context.Model;
         if (peer.IpBlock is { } block)
         {
             return block.Addresses.IsEmpty
