@@ -45,15 +45,9 @@ public sealed class NetpolConnectivityCommand : Command
 
     private int Execute(CliIO io, ParseResult parse)
     {
-        Bulwark.Network.Sets.ConnectionSet? ports = null;
-        if (parse.GetValue(Port) is { } portText)
+        if (!NetpolSupport.TryReadPortOption(io, parse.GetValue(Port), out var ports))
         {
-            ports = NetpolSupport.ParsePort(portText, out var portError);
-            if (ports is null)
-            {
-                io.Error.WriteLine($"bulwark: {portError}");
-                return ExitCodes.UsageOrInputError;
-            }
+            return ExitCodes.UsageOrInputError;
         }
 
         if (NetpolSupport.Load(io, parse, _common) is not { } input)

@@ -61,6 +61,25 @@ internal static class NetpolSupport
         return new NetpolInput(model, errors.Any(e => e.Level == InputErrorLevel.Error));
     }
 
+    /// <summary>The --port option: null ports when absent; false after printing the error.</summary>
+    public static bool TryReadPortOption(CliIO io, string? text, out ConnectionSet? ports)
+    {
+        ports = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        ports = ParsePort(text, out var error);
+        if (ports is null)
+        {
+            io.Error.WriteLine($"bulwark: {error}");
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Parses a port filter: <c>80</c> (every protocol), <c>80/TCP</c>, <c>8000-8080/UDP</c>, or a protocol alone
     /// (<c>UDP</c>); protocol names are case-insensitive. Null with a message when malformed.

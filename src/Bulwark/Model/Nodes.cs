@@ -178,6 +178,30 @@ public sealed class SequenceNode : Node
 /// <summary>RFC 6901 JSON pointers.</summary>
 public static class JsonPointer
 {
+    /// <summary>A JSON pointer as Kubernetes writes a field path: <c>spec.ingress[0].from[1].ipBlock.cidr</c>.</summary>
+    public static string ToFieldPath(string pointer)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var token in Split(pointer))
+        {
+            if (int.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                sb.Append('[').Append(token).Append(']');
+            }
+            else
+            {
+                if (sb.Length > 0)
+                {
+                    sb.Append('.');
+                }
+
+                sb.Append(token);
+            }
+        }
+
+        return sb.ToString();
+    }
+
     public static IEnumerable<string> Split(string pointer)
     {
         if (string.IsNullOrEmpty(pointer))

@@ -761,28 +761,6 @@ public static partial class AdminPolicyReader
         private void Warning(string pointer, string message) =>
             _problems.Add(new NetworkProblem(InputErrorLevel.Warning, _obj, pointer, $"{What}: {FieldPath(pointer)}: {message}"));
 
-        /// <summary>A JSON pointer as a field path: <c>spec.egress[0].to[1].networks[0]</c>.</summary>
-        private static string FieldPath(string pointer)
-        {
-            var sb = new System.Text.StringBuilder();
-            foreach (var token in JsonPointer.Split(pointer))
-            {
-                if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                {
-                    sb.Append('[').Append(token).Append(']');
-                }
-                else
-                {
-                    if (sb.Length > 0)
-                    {
-                        sb.Append('.');
-                    }
-
-                    sb.Append(token);
-                }
-            }
-
-            return sb.ToString();
-        }
+        private static string FieldPath(string pointer) => JsonPointer.ToFieldPath(pointer);
     }
 }
