@@ -91,7 +91,7 @@ public sealed class NetpolGenerateCommand : Command
             connections = ConnectionsFile.Read(text, input.Model, errors, warnings);
             foreach (var error in errors)
             {
-                io.Error.WriteLine($"bulwark: error: {connectionsPath}: {error}");
+                io.Error.WriteLine($"bulwark: error: {connectionsPath}:{error}");
             }
 
             if (errors.Count > 0)
@@ -101,7 +101,7 @@ public sealed class NetpolGenerateCommand : Command
         }
 
         var result = PolicyGeneration.Generate(input.Model, input.Inventory, new GenerationRequest { Connections = connections, Dns = !parse.GetValue(NoDns) });
-        foreach (var warning in warnings.Concat(result.Warnings))
+        foreach (var warning in warnings.Select(w => $"{connectionsPath}:{w}").Concat(result.Warnings))
         {
             io.Error.WriteLine($"bulwark: warning: {warning}");
         }

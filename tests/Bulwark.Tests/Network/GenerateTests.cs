@@ -478,6 +478,23 @@ public sealed class GenerateTests
         Assert.Contains(errors, e => e.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Should_Name_The_Line_Of_A_Bad_Connections_Entry()
+    {
+        // Given: the second entry, on line 4, has no dst; the file is cut after line 5 in the second case
+        var json = "{\"connections\": [\n  {\"src\": {\"external\": [\"1.2.3.4\"]},\n   \"dst\": {\"namespace\": \"shop\", \"kind\": \"Deployment\", \"name\": \"web\"}, \"allowed\": \"all\"},\n  {\"src\": {\"external\": [\"1.2.3.4\"]}, \"allowed\": \"all\"}\n]}\n";
+        var errors = new List<string>();
+        var truncated = new List<string>();
+
+        // When
+        ConnectionsFile.Read(json, Build(App), errors, []);
+        ConnectionsFile.Read(json[..json.LastIndexOf("]}", StringComparison.Ordinal)], Build(App), truncated, []);
+
+        // Then
+        Assert.Equal("4: connections[1].dst: expected {\"namespace\", \"kind\", \"name\"} or {\"external\": [...]}", Assert.Single(errors));
+        Assert.StartsWith("5: invalid JSON", Assert.Single(truncated), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("10.0.0.0-10.0.0.255", "10.0.0.0/24")]
     [InlineData("10.0.0.1-10.0.0.6", "10.0.0.1/32 10.0.0.2/31 10.0.0.4/31 10.0.0.6/32")]

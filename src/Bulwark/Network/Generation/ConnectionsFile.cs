@@ -14,6 +14,10 @@ namespace Bulwark.Network.Generation;
 /// </summary>
 public static class ConnectionsFile
 {
+    /// <summary>
+    /// The intended connections; each error starts with the line it is about (<c>"12: connections[3].src: ..."</c>), so
+    /// that the caller prints <c>file:line: message</c>.
+    /// </summary>
     public static IReadOnlyList<Intent> Read(string json, NetworkModel model, List<string> errors, List<string> warnings)
     {
         var intents = new List<Intent>();
@@ -24,23 +28,29 @@ public static class ConnectionsFile
         }
         catch (JsonException e)
         {
-            errors.Add($"invalid JSON: {e.Message}");
+            var message = e.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            errors.Add($"{(e.LineNumber ?? 0) + 1}: invalid JSON: {(cut > 0 ? message[..cut] : message).TrimEnd('.', ' ')}");
             return intents;
         }
+
+        var lines = ItemLines(json);
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object ||
                 !document.RootElement.TryGetProperty("connections", out var connections) || connections.ValueKind != JsonValueKind.Array)
             {
-                errors.Add("expected an object with a \"connections\" array");
+                errors.Add("1: expected an object with a \"connections\" array");
                 return intents;
             }
 
             var index = 0;
             foreach (var item in connections.EnumerateArray())
             {
-                var at = string.Create(CultureInfo.InvariantCulture, $"connections[{index++}]");
+                var line = index < lines.Count ? lines[index] : 1;
+                var label = string.Create(CultureInfo.InvariantCulture, $"connections[{index++}]");
+                var at = string.Create(CultureInfo.InvariantCulture, $"{line}: {label}");
                 if (item.ValueKind != JsonValueKind.Object)
                 {
                     errors.Add($"{at}: expected an object with src, dst and allowed");
@@ -67,11 +77,46 @@ public static class ConnectionsFile
                     continue;
                 }
 
-                intents.Add(new Intent(src, dst, ports, $"intended ({at})"));
+                intents.Add(new Intent(src, dst, ports, $"intended ({label})"));
             }
         }
 
         return intents;
+    }
+
+    /// <summary>The line (1-based) where each item of the top-level "connections" array starts.</summary>
+    private static List<int> ItemLines(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        var starts = new List<int>();
+        var arrayDepth = -1;
+        while (reader.Read())
+        {
+            if (arrayDepth < 0)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("connections") &&
+                    reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+                {
+                    arrayDepth = reader.CurrentDepth;
+                }
+
+                continue;
+            }
+
+            if (reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == arrayDepth)
+            {
+                break;
+            }
+
+            if (reader.CurrentDepth == arrayDepth + 1 && reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray))
+            {
+                var offset = (int)reader.TokenStartIndex;
+                starts.Add(1 + bytes.AsSpan(0, offset).Count((byte)'\n'));
+            }
+        }
+
+        return starts;
     }
 
     private static IntentEnd? End(JsonElement item, string property, string at, NetworkModel model, List<string> errors)
