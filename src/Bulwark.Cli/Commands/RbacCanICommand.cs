@@ -9,34 +9,20 @@ namespace Bulwark.Cli.Commands;
 /// </summary>
 public sealed class RbacCanICommand : Command
 {
+    private readonly RbacRequestOptions _request = new();
     private readonly RbacCommonOptions _common = new();
 
     public RbacCanICommand(CliIO io)
         : base("can-i", "Check whether a subject may perform a request, and show the bindings, roles and rules that allow it.")
     {
-        Arguments.Add(Verb);
-        Arguments.Add(Resource);
-        Options.Add(ApiGroup);
-        Options.Add(ObjectName);
+        _request.AddArguments(this);
+        _request.AddOptions(this);
         Options.Add(Namespace);
         Options.Add(As);
         Options.Add(AsGroup);
-        Options.Add(NonResourceUrl);
         _common.AddTo(this);
         SetAction(parse => Execute(io, parse));
     }
-
-    public Argument<string> Verb { get; } = new("verb") { Description = "The verb, case-sensitive: get, list, watch, create, update, patch, delete, deletecollection, or a special verb (bind, escalate, impersonate, use, approve...)." };
-
-    public Argument<string?> Resource { get; } = new("resource")
-    {
-        Description = "The resource as the API names it (plural, lower-case), optionally /subresource: pods, pods/exec, deployments.apps. Omit with --non-resource-url.",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
-
-    public Option<string?> ApiGroup { get; } = new("--api-group") { Description = "The API group (default: the core group \"\")." };
-
-    public Option<string?> ObjectName { get; } = new("--name") { Description = "The object's name (matters for rules with resourceNames)." };
 
     public Option<string?> Namespace { get; } = new("--namespace", "-n") { Description = "The request's namespace (default: a cluster-wide request, which only ClusterRoleBindings can allow)." };
 
@@ -48,13 +34,10 @@ public sealed class RbacCanICommand : Command
 
     public Option<string[]> AsGroup { get; } = new("--as-group") { Description = "An extra group of the subject (repeatable; system:masters bypasses RBAC).", AllowMultipleArgumentsPerToken = false };
 
-    public Option<string?> NonResourceUrl { get; } = new("--non-resource-url") { Description = "Ask about a non-resource path (/healthz, /metrics, /apis/...) instead of a resource." };
-
     private int Execute(CliIO io, ParseResult parse)
     {
         if (RbacSupport.ParseSubject(io, parse.GetValue(As), parse.GetValue(AsGroup) ?? []) is not { } user ||
-            RbacSupport.ParseRequest(io, parse.GetValue(Verb)!, parse.GetValue(Resource), parse.GetValue(ApiGroup), parse.GetValue(ObjectName),
-                parse.GetValue(Namespace), parse.GetValue(NonResourceUrl)) is not { } asked ||
+            _request.Parse(io, parse, parse.GetValue(Namespace)) is not { } asked ||
             RbacSupport.Load(io, parse, _common) is not { } loaded)
         {
             return ExitCodes.UsageOrInputError;

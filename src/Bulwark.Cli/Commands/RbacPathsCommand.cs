@@ -14,28 +14,20 @@ namespace Bulwark.Cli.Commands;
 /// </summary>
 public sealed class RbacPathsCommand : Command
 {
+    private readonly RbacCommonOptions _common = new();
+
     public RbacPathsCommand(CliIO io)
         : base("paths", "Find escalation paths from subjects to cluster-admin-equivalent power, shortest first, each step explained by the binding, role and rule that grant it.")
     {
-        Options.Add(Files);
+        _common.AddTo(this, "table", "json", "dot");
         Options.Add(From);
         Options.Add(To);
-        Output.AcceptOnlyFromAmong("table", "json", "dot");
-        Options.Add(Output);
         Options.Add(IncludeSystem);
         Options.Add(PrivilegedNamespaces);
         Options.Add(MaxDepth);
-        Options.Add(NoDefaultRoles);
-        Options.Add(KubernetesVersion);
         Options.Add(Config);
         SetAction(parse => Execute(io, parse));
     }
-
-    public Option<string[]> Files { get; } = new("--filename", "-f")
-    {
-        Description = "Files or folders of manifests (folders recursively: *.yaml, *.yml, *.json); '-' reads stdin. Repeatable. Default: the current folder.",
-        AllowMultipleArgumentsPerToken = true,
-    };
 
     public Option<string?> From { get; } = new("--from")
     {
@@ -46,12 +38,6 @@ public sealed class RbacPathsCommand : Command
     {
         Description = $"The target: cluster-admin (cluster-admin-equivalent power, the default) or a subject ({RbacSupport.SubjectSyntax}).",
         DefaultValueFactory = _ => "cluster-admin",
-    };
-
-    public Option<string> Output { get; } = new("--output", "-o")
-    {
-        Description = "Output format: table, json, or dot (a Graphviz digraph of the paths).",
-        DefaultValueFactory = _ => "table",
     };
 
     public Option<bool> IncludeSystem { get; } = new("--include-system-subjects")
@@ -69,13 +55,6 @@ public sealed class RbacPathsCommand : Command
         Description = "The longest path reported, in steps (default 8).",
         DefaultValueFactory = _ => 8,
     };
-
-    public Option<bool> NoDefaultRoles { get; } = new("--no-default-roles")
-    {
-        Description = "Do not add Kubernetes' default ClusterRoles (cluster-admin, admin, edit, view, system:*) that the input omits.",
-    };
-
-    public Option<string> KubernetesVersion { get; } = RbacCommonOptions.CreateKubernetesVersionOption();
 
     public Option<string?> Config { get; } = new("--config", "-c")
     {
@@ -104,7 +83,7 @@ public sealed class RbacPathsCommand : Command
             return ExitCodes.UsageOrInputError;
         }
 
-        var paths = parse.GetValue(Files) is { Length: > 0 } p ? p : ["."];
+        var paths = parse.GetValue(_common.Files) is { Length: > 0 } p ? p : ["."];
         if (paths.Count(x => x == "-") > 1)
         {
             io.Error.WriteLine("bulwark: '-' (stdin) may be given only once");
@@ -117,7 +96,7 @@ public sealed class RbacPathsCommand : Command
             io.Error.WriteLine($"bulwark: {(error.Level == InputErrorLevel.Error ? "error" : "warning")}: {error}");
         }
 
-        if (RbacSupport.BuildModel(io, load.Objects, parse.GetValue(NoDefaultRoles), parse.GetValue(KubernetesVersion)) is not { } model)
+        if (RbacSupport.BuildModel(io, load.Objects, parse.GetValue(_common.NoDefaultRoles), parse.GetValue(_common.KubernetesVersion)) is not { } model)
         {
             return ExitCodes.UsageOrInputError;
         }
@@ -143,7 +122,7 @@ public sealed class RbacPathsCommand : Command
 
         graph.AddNode(target);
         var found = PathFinder.Find(graph, target, from is null ? PathFinder.DefaultSources(graph, options) : [from], options);
-        switch (parse.GetValue(Output))
+        switch (parse.GetValue(_common.Output))
         {
             case "json":
                 WriteJson(io, target, found);

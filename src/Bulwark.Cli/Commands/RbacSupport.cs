@@ -29,10 +29,15 @@ internal sealed class RbacCommonOptions
 
     public Option<string> KubernetesVersion { get; } = CreateKubernetesVersionOption();
 
-    public void AddTo(Command command)
+    public void AddTo(Command command) => AddTo(command, "table", "json");
+
+    /// <summary>Adds the options, with the output formats the command writes (the first is the default).</summary>
+    public void AddTo(Command command, params string[] formats)
     {
         command.Options.Add(Files);
-        Output.AcceptOnlyFromAmong("table", "json");
+        Output.AcceptOnlyFromAmong(formats);
+        Output.DefaultValueFactory = _ => formats[0];
+        Output.Description = $"Output format: {string.Join(", ", formats)}.";
         command.Options.Add(Output);
         command.Options.Add(NoDefaultRoles);
         command.Options.Add(KubernetesVersion);
@@ -45,6 +50,46 @@ internal sealed class RbacCommonOptions
     };
 
     public bool Json(ParseResult parse) => parse.GetValue(Output) == "json";
+}
+
+
+/// <summary>
+/// The request a can-i or who-can question is about: VERB RESOURCE[/SUBRESOURCE], --api-group, --name, or
+/// --non-resource-url instead of a resource. The namespace option stays with each command (its meaning differs).
+/// </summary>
+internal sealed class RbacRequestOptions
+{
+    public Argument<string> Verb { get; } = new("verb") { Description = "The verb, case-sensitive: get, list, watch, create, update, patch, delete, deletecollection, or a special verb (bind, escalate, impersonate, use, approve...)." };
+
+    public Argument<string?> Resource { get; } = new("resource")
+    {
+        Description = "The resource as the API names it (plural, lower-case), optionally /subresource: pods, pods/exec, deployments.apps. Omit with --non-resource-url.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public Option<string?> ApiGroup { get; } = new("--api-group") { Description = "The API group (default: the core group \"\")." };
+
+    public Option<string?> ObjectName { get; } = new("--name") { Description = "The object's name (rules restricted by resourceNames count only when it is listed)." };
+
+    public Option<string?> NonResourceUrl { get; } = new("--non-resource-url") { Description = "Ask about a non-resource path (/healthz, /metrics, /apis/...) instead of a resource." };
+
+    public void AddArguments(Command command)
+    {
+        command.Arguments.Add(Verb);
+        command.Arguments.Add(Resource);
+    }
+
+    public void AddOptions(Command command)
+    {
+        command.Options.Add(ApiGroup);
+        command.Options.Add(ObjectName);
+        command.Options.Add(NonResourceUrl);
+    }
+
+    /// <summary>The request in <paramref name="namespace"/>; null after printing a one-line error.</summary>
+    public RequestAttributes? Parse(CliIO io, ParseResult parse, string? @namespace) =>
+        RbacSupport.ParseRequest(io, parse.GetValue(Verb)!, parse.GetValue(Resource), parse.GetValue(ApiGroup), parse.GetValue(ObjectName),
+            @namespace, parse.GetValue(NonResourceUrl));
 }
 
 /// <summary>Loading, parsing and JSON helpers shared by the `bulwark rbac` subcommands.</summary>

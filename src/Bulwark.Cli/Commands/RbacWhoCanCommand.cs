@@ -10,39 +10,23 @@ namespace Bulwark.Cli.Commands;
 /// </summary>
 public sealed class RbacWhoCanCommand : Command
 {
+    private readonly RbacRequestOptions _request = new();
     private readonly RbacCommonOptions _common = new();
 
     public RbacWhoCanCommand(CliIO io)
         : base("who-can", "List the subjects allowed to perform a request, with the bindings, roles and rules that allow it.")
     {
-        Arguments.Add(Verb);
-        Arguments.Add(Resource);
-        Options.Add(ApiGroup);
-        Options.Add(ObjectName);
+        _request.AddArguments(this);
+        _request.AddOptions(this);
         Options.Add(Namespace);
         Options.Add(AllNamespaces);
-        Options.Add(NonResourceUrl);
         _common.AddTo(this);
         SetAction(parse => Execute(io, parse));
     }
 
-    public Argument<string> Verb { get; } = new("verb") { Description = "The verb, case-sensitive (get, list, create, bind, impersonate...)." };
-
-    public Argument<string?> Resource { get; } = new("resource")
-    {
-        Description = "The resource, optionally /subresource: pods, pods/exec, deployments.apps. Omit with --non-resource-url.",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
-
-    public Option<string?> ApiGroup { get; } = new("--api-group") { Description = "The API group (default: the core group \"\")." };
-
-    public Option<string?> ObjectName { get; } = new("--name") { Description = "The object's name (rules restricted by resourceNames count only when it is listed)." };
-
     public Option<string?> Namespace { get; } = new("--namespace", "-n") { Description = "The namespace: ClusterRoleBindings plus the RoleBindings of this namespace (default: cluster-wide, ClusterRoleBindings only)." };
 
     public Option<bool> AllNamespaces { get; } = new("--all-namespaces", "-A") { Description = "Also count RoleBindings of every namespace (a tool-level union; each grant names its namespace)." };
-
-    public Option<string?> NonResourceUrl { get; } = new("--non-resource-url") { Description = "Ask about a non-resource path (/healthz, /metrics, /apis/...) instead of a resource." };
 
     private int Execute(CliIO io, ParseResult parse)
     {
@@ -53,8 +37,7 @@ public sealed class RbacWhoCanCommand : Command
             return ExitCodes.UsageOrInputError;
         }
 
-        if (RbacSupport.ParseRequest(io, parse.GetValue(Verb)!, parse.GetValue(Resource), parse.GetValue(ApiGroup), parse.GetValue(ObjectName),
-                parse.GetValue(Namespace), parse.GetValue(NonResourceUrl)) is not { } asked ||
+        if (_request.Parse(io, parse, parse.GetValue(Namespace)) is not { } asked ||
             RbacSupport.Load(io, parse, _common) is not { } loaded)
         {
             return ExitCodes.UsageOrInputError;
