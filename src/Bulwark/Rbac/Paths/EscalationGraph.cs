@@ -39,6 +39,9 @@ public sealed class EscalationGraph
     private readonly List<RbacRole> _podCreatorClusterRoles;
     private readonly Dictionary<string, List<RbacRole>> _podCreatorRoles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, KubeObject> _namespaceObjects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _nodeEscapes = new(StringComparer.Ordinal);
+    private (string Namespace, string Condition)? _firstNodeEscape;
+    private bool _firstNodeEscapeKnown;
     private readonly Dictionary<Identity, IReadOnlyList<EscalationEdge>> _edges = new();
     private readonly SortedSet<Identity> _nodes = new();
 
@@ -258,6 +261,29 @@ public sealed class EscalationGraph
     /// </summary>
     public string? NodeEscapeCondition(string ns)
     {
+        if (!_nodeEscapes.TryGetValue(ns, out var why))
+        {
+            _nodeEscapes[ns] = why = ComputeNodeEscape(ns);
+        }
+
+        return why;
+    }
+
+    /// <summary>The first namespace the input knows of where a pod reaches its node, with why; null when there is none.</summary>
+    private (string Namespace, string Condition)? FirstNodeEscape()
+    {
+        if (!_firstNodeEscapeKnown)
+        {
+            _firstNodeEscape = KnownNamespaces().Select(ns => (ns, why: NodeEscapeCondition(ns))).Where(e => e.why is not null)
+                .Select(e => ((string, string)?)(e.ns, e.why!)).FirstOrDefault();
+            _firstNodeEscapeKnown = true;
+        }
+
+        return _firstNodeEscape;
+    }
+
+    private string? ComputeNodeEscape(string ns)
+    {
         const string Reach = "a privileged or hostPath pod there gets root on its node";
         if (_options.PodSecurity.Exemptions.IsExemptNamespace(ns))
         {
@@ -431,9 +457,9 @@ public sealed class EscalationGraph
             if (cluster is not null)
             {
                 AddEverywhere("workload-create", "workload-create-kube-system", [cluster]);
-                if (graph.KnownNamespaces().Select(ns => (ns, why: graph.NodeEscapeCondition(ns))).FirstOrDefault(e => e.why is not null) is { why: { } why } escape)
+                if (graph.FirstNodeEscape() is { } escape)
                 {
-                    Add(Identity.AnyNode, RiskIn(escape.ns), escape.ns, [cluster], why);
+                    Add(Identity.AnyNode, RiskIn(escape.Namespace), escape.Namespace, [cluster], escape.Condition);
                 }
 
                 return;
