@@ -605,7 +605,7 @@ public static class GapAnalyzer
                 {
                     // Every pod must resolve names: pods of other namespaces querying the cluster DNS on its DNS ports
                     // is what a sensitive namespace is expected to allow (listed for review, like a strict allow-list).
-                    var memberSeverity = severity == Severity.Medium && externalSources.Count == 0 && IsClusterDns(w) &&
+                    var memberSeverity = severity == Severity.Medium && externalSources.Count == 0 && Generation.DnsServers.IsClusterDns(w) &&
                         sources.All(x => x.Allowed.IsSubsetOf(DnsConnections)) ? Severity.Info : severity;
                     gaps.Add(new Gap
                     {
@@ -633,10 +633,6 @@ public static class GapAnalyzer
     private static readonly ConnectionSet DnsConnections =
         ConnectionSet.Of(Protocol.Udp, 53, 53).Union(ConnectionSet.Of(Protocol.Tcp, 53, 53))
             .Union(ConnectionSet.Of(Protocol.Udp, 5353, 5353)).Union(ConnectionSet.Of(Protocol.Tcp, 5353, 5353));
-
-    /// <summary>The cluster DNS: labelled k8s-app=kube-dns (CoreDNS and kube-dns both keep that label), or named coredns.</summary>
-    private static bool IsClusterDns(Workload w) =>
-        w.Labels.TryGetValue("k8s-app", out var app) && app is "kube-dns" or "coredns" || w.Name is "coredns" or "kube-dns";
 
     /// <summary>
     /// How strict the ingress of a sensitive workload is, judged from who reaches it: high when some source may send

@@ -72,20 +72,16 @@ public static class DnsServers
         return targets;
     }
 
-    private static bool LooksLikeDns(Workload w, PodTemplate? template)
-    {
-        if (w.Namespace == "kube-system" && w.Labels.TryGetValue("k8s-app", out var app) && app == "kube-dns")
-        {
-            return true;
-        }
+    private static bool LooksLikeDns(Workload w, PodTemplate? template) =>
+        IsClusterDns(w) || (template?.Spec.Containers ?? []).Any(c => ImageName(c.Image) == "coredns");
 
-        if (w.Labels.ContainsKey("dns.operator.openshift.io/daemonset-dns") || w.Name.Contains("coredns", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return (template?.Spec.Containers ?? []).Any(c => ImageName(c.Image) == "coredns");
-    }
+    /// <summary>
+    /// The cluster DNS by its labels or name: k8s-app=kube-dns in kube-system (CoreDNS and kube-dns keep that label),
+    /// OpenShift's DNS daemon set, or a workload named like CoreDNS.
+    /// </summary>
+    public static bool IsClusterDns(Workload w) =>
+        (w.Namespace == "kube-system" && w.Labels.TryGetValue("k8s-app", out var app) && app == "kube-dns") ||
+        w.Labels.ContainsKey("dns.operator.openshift.io/daemonset-dns") || w.Name.Contains("coredns", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The last path segment of an image reference without tag or digest, lower-case.</summary>
     public static string ImageName(string? image)
